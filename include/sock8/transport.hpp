@@ -78,6 +78,11 @@ struct connect_request
     std::vector<std::pair<std::string, std::string>> headers;
     std::string remote_address;
 
+    /// The token a client offered as the subprotocol
+    /// `base64url.bearer.phx.<token>` (phoenix's `authToken` option),
+    /// already decoded; empty when none was offered.
+    std::string auth_token;
+
     /** The value of the first query parameter named @p name, or empty. */
     std::string_view query_value(std::string_view name) const noexcept
     {
@@ -164,6 +169,11 @@ private:
     Every call happens on one thread at a time; a transport that runs I/O
     on several threads serializes its calls into the core (a strand).
     After each call the transport takes the actions and performs them.
+    `congested(id, true, now)` says a connection's send queue passed the
+    transport's soft limit: the core stops queueing presence diffs for it
+    and, on `congested(id, false, now)`, sends it the current presence
+    state instead of the backlog. Past its hard limit the transport closes
+    the connection (close_code::policy_violation) and reports `closed`.
     `open` returns the new connection's id, or an error (for instance
     error::unauthorized) that the transport turns into a refusal (HTTP 403).
 */
@@ -181,6 +191,7 @@ concept server_core = requires(Core& core, Core const& ccore,
     { ccore.next_deadline() } -> std::same_as<std::optional<time_point>>;
     core.take_actions(out);
     core.stop(now);
+    core.congested(id, true, now);
 };
 
 /** What a transport needs of a client core (sock8::client models it).
