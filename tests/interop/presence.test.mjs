@@ -1,0 +1,218 @@
+// Presence through the stock phoenix client: rosters, updates, several tabs
+// of one identity, and every way a member can go away.
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+import {
+    start_server, connect, join, push, eventually, within, metas_of,
+    keys_of, disconnect_all,
+} from "./helpers.mjs";
+
+let server;
+const sockets = [];
+
+async function member(name, topic)
+{
+    const socket = await connect(server, name);
+    sockets.push(socket);
+    const { channel, presence } = await join(socket, topic);
+    return { name, key: `user:${name}`, socket, channel, presence };
+}
+
+before(async () => {
+    server = await start_server(["--idle-timeout-ms", "5000"]);
+});
+
+after(async () => {
+    await disconnect_all(sockets);
+    await server?.stop();
+});
+
+test("every member's Presence.list shows everyone", async () => {
+    const topic = "chat.roster.messages";
+    const names = ["alice", "bob", "carol", "dave"];
+    const members = [];
+    for (const name of names)
+        members.push(await member(name, topic));
+    const expected = names.map((n) => `user:${n}`).sort();
+
+    for (const m of members) {
+        await eventually(`${m.name} sees all four members`,
+            () => keys_of(m.presence).join() === expected.join());
+
+        for (const key of expected) {
+            const metas = metas_of(m.presence, key);
+            assert.equal(metas.length, 1, `${m.name} sees one meta of ${key}`);
+            assert.equal(typeof metas[0].phx_ref, "string");
+
+            // Nothing was sent with the join: the presence type's default.
+            assert.equal(metas[0].typing, false);
+            assert.equal(metas[0].cursor ?? null, null);
+        }
+    }
+
+    // Every connection has its own ref, unique among all metas.
+    const refs = expected.map((k) => metas_of(members[0].presence, k)[0]
+        .phx_ref);
+    assert.equal(new Set(refs).size, refs.length);
+});
+
+test("a cursor update reaches the others, one meta per connection",
+    async () => {
+        const topic = "chat.cursor.messages";
+        const ivan = await member("ivan", topic);
+        const judy = await member("judy", topic);
+        await eventually("judy sees ivan",
+            () => metas_of(judy.presence, ivan.key).length === 1);
+        const first_ref = metas_of(judy.presence, ivan.key)[0].phx_ref;
+
+        const reply = await push(ivan.channel, "presence",
+            { cursor: { x: 0.25, y: 0.75 } });
+        assert.equal(reply.status, "ok");
+
+        const seen = await eventually("judy sees ivan's cursor", () => {
+            const metas = metas_of(judy.presence, ivan.key);
+            return metas.length === 1 && metas[0].cursor?.x === 0.25
+                && metas[0];
+        });
+        assert.deepEqual(seen.cursor, { x: 0.25, y: 0.75 });
+        assert.equal(seen.typing, false, "a partial update keeps typing");
+        assert.notEqual(seen.phx_ref, first_ref, "each version has a new ref");
+
+        // Many quick moves: the others end at the last one, still with a
+        // single meta for ivan's one connection.
+        for (let i = 1; i <= 20; ++i)
+            ivan.channel.push("presence", { cursor: { x: i / 20, y: 0.5 } });
+        const last = await eventually("judy sees ivan's last position", () => {
+            const metas = metas_of(judy.presence, ivan.key);
+            return metas.length === 1 && metas[0].cursor?.x === 1
+                && metas[0];
+        });
+        assert.deepEqual(last.cursor, { x: 1, y: 0.5 });
+        assert.equal(metas_of(judy.presence, ivan.key).length, 1);
+
+        // The member's own roster shows its update too.
+        await eventually("ivan sees his own last position", () =>
+            metas_of(ivan.presence, ivan.key)[0]?.cursor?.x === 1);
+        assert.equal(metas_of(ivan.presence, ivan.key).length, 1);
+    });
+
+test("typing on and off is seen by the others", async () => {
+    const topic = "chat.typing.messages";
+    const kim = await member("kim", topic);
+    const leo = await member("leo", topic);
+
+    assert.equal((await push(kim.channel, "presence",
+        { cursor: { x: 0.1, y: 0.2 } })).status, "ok");
+    assert.equal((await push(kim.channel, "presence", { typing: true }))
+        .status, "ok");
+    const typing = await eventually("leo sees kim typing", () => {
+        const metas = metas_of(leo.presence, kim.key);
+        return metas.length === 1 && metas[0].typing === true && metas[0];
+    });
+    assert.deepEqual(typing.cursor, { x: 0.1, y: 0.2 },
+        "typing keeps the cursor");
+
+    assert.equal((await push(kim.channel, "presence", { typing: false }))
+        .status, "ok");
+    await eventually("leo sees kim stop typing", () => {
+        const metas = metas_of(leo.presence, kim.key);
+        return metas.length === 1 && metas[0].typing === false;
+    });
+
+    // null clears the optional cursor.
+    assert.equal((await push(kim.channel, "presence", { cursor: null }))
+        .status, "ok");
+    await eventually("leo sees kim's cursor gone", () => {
+        const metas = metas_of(leo.presence, kim.key);
+        return metas.length === 1 && (metas[0].cursor ?? null) === null;
+    });
+});
+
+test("one name on three sockets is one key with three metas", async () => {
+    const topic = "chat.tabs.messages";
+    const mia = await member("mallory", topic);
+    const tabs = [];
+    for (let i = 0; i < 3; ++i)
+        tabs.push(await member("nina", topic));
+    const key = "user:nina";
+
+    const metas = await eventually("mallory sees three metas of nina", () => {
+        const m = metas_of(mia.presence, key);
+        return m.length === 3 && m;
+    });
+    assert.equal(new Set(metas.map((m) => m.phx_ref)).size, 3);
+    assert.deepEqual(keys_of(mia.presence), ["user:mallory", "user:nina"]);
+
+    // An update from one tab changes only that tab's meta.
+    assert.equal((await push(tabs[1].channel, "presence", { typing: true }))
+        .status, "ok");
+    await eventually("one of nina's metas is typing", () => {
+        const m = metas_of(mia.presence, key);
+        return m.length === 3 && m.filter((x) => x.typing).length === 1;
+    });
+
+    await within(3000, "closing one tab",
+        new Promise((resolve) => tabs[0].socket.disconnect(resolve)));
+    await eventually("mallory sees two metas of nina",
+        () => metas_of(mia.presence, key).length === 2);
+    assert.deepEqual(keys_of(mia.presence), ["user:mallory", "user:nina"]);
+});
+
+test("channel.leave() removes the member from everyone's list",
+    async () => {
+        const topic = "chat.leave.messages";
+        const olga = await member("olga", topic);
+        const paul = await member("paul", topic);
+        await eventually("paul sees olga",
+            () => metas_of(paul.presence, olga.key).length === 1);
+
+        const left = new Promise((resolve) =>
+            olga.channel.leave().receive("ok", resolve));
+        await within(3000, "olga's leave reply", left);
+
+        await eventually("paul no longer sees olga",
+            () => metas_of(paul.presence, olga.key).length === 0);
+        assert.deepEqual(keys_of(paul.presence), [paul.key]);
+        assert.ok(olga.socket.isConnected(), "leaving keeps the socket");
+    });
+
+test("a killed client process disappears from everyone's list",
+    async () => {
+        const topic = "chat.crash.messages";
+        const quinn = await member("quinn", topic);
+        const rita = await member("rita", topic);
+
+        const script = fileURLToPath(new URL("./join_child.mjs",
+            import.meta.url));
+        const child = spawn(process.execPath,
+            [script, server.socket_url, "sam", topic],
+            { stdio: ["ignore", "pipe", "inherit"] });
+        const exited = once(child, "exit");
+        try {
+            const lines = createInterface({ input: child.stdout });
+            await within(5000, "the child process joining", new Promise(
+                (resolve) => lines.on("line",
+                    (l) => l === "joined" && resolve())));
+
+            for (const m of [quinn, rita])
+                await eventually(`${m.name} sees sam`,
+                    () => metas_of(m.presence, "user:sam").length === 1);
+
+            child.kill("SIGKILL");
+            await within(3000, "the child process dying", exited);
+
+            for (const m of [quinn, rita])
+                await eventually(`${m.name} no longer sees sam`,
+                    () => metas_of(m.presence, "user:sam").length === 0);
+            assert.deepEqual(keys_of(quinn.presence), [quinn.key, rita.key]);
+        } finally {
+            if (child.exitCode === null && child.signalCode === null)
+                child.kill("SIGKILL");
+        }
+    });
