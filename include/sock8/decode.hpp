@@ -328,8 +328,7 @@ void merge_value(boost::json::value const& patch, T& record, decoder& d,
         });
         if (d.strict)
             report_unknown_keys<T>(o, d, at);
-    } else if constexpr (is_optional<T>::value &&
-                         is_described_class_v<typename T::value_type>) {
+    } else if constexpr (is_optional_struct_v<T>) {
         // a present nested record is merged; an absent one is decoded
         if (!patch.is_null() && record)
             merge_value(patch, *record, d, at);

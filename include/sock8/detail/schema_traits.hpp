@@ -32,6 +32,13 @@ struct is_optional<std::optional<T>> : std::true_type
 {
 };
 
+// An optional nested record, which a partial update merges into.
+template <class T>
+inline constexpr bool is_optional_struct_v = false;
+template <class T>
+inline constexpr bool is_optional_struct_v<std::optional<T>> =
+    boost::describe::has_describe_members<T>::value;
+
 template <class T>
 struct is_vector : std::false_type
 {
