@@ -38,6 +38,14 @@ inline void fail_type(decoder& d, path_node const* at, std::string expected,
     d.sink.add(at, error::wrong_type, std::move(expected), found_of(v));
 }
 
+// A wrong type where an optional was read also allows null: say so.
+inline void mention_null(field_error& e, path_node const* at)
+{
+    if (e.code == error::wrong_type && e.path == pointer_of(at) &&
+        !e.expected.ends_with(" or null"))
+        e.expected.append(" or null");
+}
+
 template <class T>
 void decode_integer(boost::json::value const& v, T& out, decoder& d,
                     path_node const* at)
@@ -292,7 +300,10 @@ void decode_value(boost::json::value const& v, T& out, decoder& d,
         }
         if (!out)
             out.emplace();
+        std::size_t const before = d.sink.count();
         decode_value(v, *out, d, at);
+        if (d.sink.count() > before)
+            mention_null(d.sink.failure().errors[before], at);
     } else if constexpr (is_vector<T>::value) {
         decode_vector(v, out, d, at);
     } else if constexpr (is_string_map<T>::value) {

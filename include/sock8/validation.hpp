@@ -189,6 +189,8 @@ public:
 
     std::size_t count() const noexcept { return failure_.errors.size(); }
 
+    validation_failure& failure() noexcept { return failure_; }
+
     void add(path_node const* at, error code, std::string expected,
              std::string found)
     {
