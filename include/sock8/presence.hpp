@@ -23,6 +23,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <list>
 #include <optional>
@@ -219,9 +220,28 @@ private:
     std::uint32_t gen_ = 1;
 };
 
+// A hash for the short strings refs and keys are, cheaper than
+// std::hash's, with a final mix so that the low bits a table uses are good.
+// Not keyed: refs come from the server, and keys from its authorization.
 inline std::size_t hash_string(std::string_view s) noexcept
 {
-    return std::hash<std::string_view>()(s);
+    std::uint64_t h = 0x9e3779b97f4a7c15ull ^ s.size();
+    std::size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, s.data() + i, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdull;
+        h ^= h >> 32;
+    }
+    if (i < s.size()) {
+        std::uint64_t w = 0;
+        std::memcpy(&w, s.data() + i, s.size() - i);
+        h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+    }
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    return static_cast<std::size_t>(h);
 }
 
 inline void append_meta(std::string& out, std::string_view ref,
@@ -385,12 +405,16 @@ private:
 
     std::uint32_t group_for(std::string_view key)
     {
+        // An update records a leave and a join of the same key in a row.
+        if (last_group_ < group_count_ && groups_[last_group_].key == key)
+            return last_group_;
+
         std::size_t const h = detail::hash_string(key);
         auto const equal = [this, key](std::uint32_t i) {
             return groups_[i].key == key;
         };
         if (auto* c = keys_.find(h, equal))
-            return c->index;
+            return last_group_ = c->index;
 
         if (group_count_ == groups_.size())
             groups_.emplace_back();
@@ -399,7 +423,7 @@ private:
         groups_[g].joins = {};
         groups_[g].leaves = {};
         keys_.insert(h, g);
-        return g;
+        return last_group_ = g;
     }
 
     std::uint32_t allocate()
@@ -492,6 +516,7 @@ private:
     std::uint32_t free_ = detail::no_index;
     std::vector<group> groups_;
     std::size_t group_count_ = 0;
+    std::uint32_t last_group_ = detail::no_index;
     std::size_t live_ = 0;
     detail::index_table refs_;
     detail::index_table keys_;
