@@ -193,8 +193,8 @@ void set_ref_number(std::optional<std::string>& target, Integer i)
 {
     char buf[24];
     auto const r = std::to_chars(buf, buf + sizeof buf, i);
-    set_ref(target, std::string_view(buf, static_cast<std::size_t>(
-                                              r.ptr - buf)));
+    set_ref(target,
+            std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)));
 }
 
 // A SAX handler that reads join_ref, ref and topic from the start of a
@@ -279,8 +279,7 @@ public:
         return true;
     }
 
-    bool on_number_part(boost::json::string_view,
-                        boost::system::error_code&)
+    bool on_number_part(boost::json::string_view, boost::system::error_code&)
     {
         return true;
     }
@@ -310,8 +309,7 @@ public:
     bool on_bool(bool, boost::system::error_code& ec) { return scalar(ec); }
     bool on_null(boost::system::error_code& ec) { return scalar(ec); }
 
-    bool on_comment_part(boost::json::string_view,
-                         boost::system::error_code&)
+    bool on_comment_part(boost::json::string_view, boost::system::error_code&)
     {
         return true;
     }
@@ -464,7 +462,8 @@ private:
                          std::optional<std::string>& target)
     {
         switch (v.kind()) {
-        case boost::json::kind::null: return true;
+        case boost::json::kind::null:
+            return true;
         case boost::json::kind::string:
             detail::set_ref(target, v.get_string());
             return true;
@@ -474,7 +473,8 @@ private:
         case boost::json::kind::uint64:
             detail::set_ref_number(target, v.get_uint64());
             return true;
-        default: return false;
+        default:
+            return false;
         }
     }
 

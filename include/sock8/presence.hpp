@@ -181,8 +181,8 @@ public:
 
             // Move the cell back unless its home lies cyclically in (i, j].
             std::size_t const home = next.hash & mask_;
-            bool const stays = i <= j ? (home > i && home <= j)
-                                      : (home > i || home <= j);
+            bool const stays =
+                i <= j ? (home > i && home <= j) : (home > i || home <= j);
             if (!stays) {
                 cells_[i] = next;
                 i = j;
@@ -534,7 +534,8 @@ private:
     std::string out;
     sock8::presence_state_encoder e(out);
     e.add("user:1", "k3j9a2mz0", "\"typing\":false");
-    e.finish();   // {"user:1":{"metas":[{"phx_ref":"k3j9a2mz0","typing":false}]}}
+    e.finish();   //
+   {"user:1":{"metas":[{"phx_ref":"k3j9a2mz0","typing":false}]}}
     @endcode
 */
 class presence_state_encoder
@@ -759,10 +760,7 @@ public:
     std::size_t pending_diffs() const noexcept { return pending_.size(); }
 
     /** The roster: every key present and its metas. */
-    std::list<presence_member> const& list() const noexcept
-    {
-        return members_;
-    }
+    std::list<presence_member> const& list() const noexcept { return members_; }
 
     /** The member with this key, or nullptr. */
     presence_member const* find(std::string_view key) const
@@ -790,14 +788,15 @@ private:
 
     bool stale(std::optional<std::string_view> frame_join_ref) const
     {
-        return frame_join_ref && (!current_join_ref_ ||
-                                  *current_join_ref_ != *frame_join_ref);
+        return frame_join_ref &&
+               (!current_join_ref_ || *current_join_ref_ != *frame_join_ref);
     }
 
     static bool has_ref(meta_list const& metas, std::string_view ref)
     {
-        return std::any_of(metas.begin(), metas.end(),
-                           [&](presence_meta const& m) { return m.ref == ref; });
+        return std::any_of(
+            metas.begin(), metas.end(),
+            [&](presence_meta const& m) { return m.ref == ref; });
     }
 
     static meta_list read_metas(boost::json::value const& presence)
@@ -841,8 +840,7 @@ private:
         out.reserve(obj.size());
         for (auto const& kv : obj)
             if (is_presence(kv.value()))
-                out.emplace_back(std::string(kv.key()),
-                                 read_metas(kv.value()));
+                out.emplace_back(std::string(kv.key()), read_metas(kv.value()));
         return out;
     }
 
@@ -936,9 +934,9 @@ private:
             cur->metas = std::move(next);
 
             if (on_join_)
-                on_join_(cur->key, before,
-                         std::span<presence_meta const>(cur->metas).subspan(
-                             kept));
+                on_join_(
+                    cur->key, before,
+                    std::span<presence_meta const>(cur->metas).subspan(kept));
         }
 
         for (auto const& [key, left] : leaves) {

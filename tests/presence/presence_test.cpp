@@ -39,8 +39,14 @@ void* operator new(std::size_t n)
     throw std::bad_alloc();
 }
 
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p) noexcept
+{
+    std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept
+{
+    std::free(p);
+}
 
 namespace {
 
@@ -128,8 +134,9 @@ TEST(presence_diff_builder, join_then_update_sends_only_the_new_ref)
     b.join("u", "r1", R"("v":1)");
     b.leave("u", "r1", R"("v":1)");
     b.join("u", "r2", R"("v":2)");
-    EXPECT_EQ(encoded(b), R"({"joins":{"u":{"metas":[{"phx_ref":"r2","v":2}]}},)"
-                          R"("leaves":{}})");
+    EXPECT_EQ(encoded(b),
+              R"({"joins":{"u":{"metas":[{"phx_ref":"r2","v":2}]}},)"
+              R"("leaves":{}})");
 }
 
 TEST(presence_diff_builder, updates_within_a_window_keep_the_first_leave)
@@ -139,8 +146,9 @@ TEST(presence_diff_builder, updates_within_a_window_keep_the_first_leave)
     b.join("u", "r1", R"("v":1)");
     b.leave("u", "r1", R"("v":1)");
     b.join("u", "r2", R"("v":2)");
-    EXPECT_EQ(encoded(b), R"({"joins":{"u":{"metas":[{"phx_ref":"r2","v":2}]}},)"
-                          R"("leaves":{"u":{"metas":[{"phx_ref":"r0","v":0}]}}})");
+    EXPECT_EQ(encoded(b),
+              R"({"joins":{"u":{"metas":[{"phx_ref":"r2","v":2}]}},)"
+              R"("leaves":{"u":{"metas":[{"phx_ref":"r0","v":0}]}}})");
 }
 
 TEST(presence_diff_builder, a_cancelled_key_is_not_written)
@@ -179,8 +187,9 @@ TEST(presence_diff_builder, repeated_refs_keep_the_latest_members)
     b.join("u", "r1", R"("v":2)");
     b.leave("u", "r0", R"("v":0)");
     b.leave("u", "r0", R"("v":-1)");
-    EXPECT_EQ(encoded(b), R"({"joins":{"u":{"metas":[{"phx_ref":"r1","v":2}]}},)"
-                          R"("leaves":{"u":{"metas":[{"phx_ref":"r0","v":-1}]}}})");
+    EXPECT_EQ(encoded(b),
+              R"({"joins":{"u":{"metas":[{"phx_ref":"r1","v":2}]}},)"
+              R"("leaves":{"u":{"metas":[{"phx_ref":"r0","v":-1}]}}})");
 }
 
 TEST(presence_diff_builder, a_join_of_a_ref_that_left_replaces_the_leave)
@@ -188,16 +197,18 @@ TEST(presence_diff_builder, a_join_of_a_ref_that_left_replaces_the_leave)
     presence_diff_builder b;
     b.leave("u", "r1", R"("v":1)");
     b.join("u", "r1", R"("v":2)");
-    EXPECT_EQ(encoded(b), R"({"joins":{"u":{"metas":[{"phx_ref":"r1","v":2}]}},)"
-                          R"("leaves":{}})");
+    EXPECT_EQ(encoded(b),
+              R"({"joins":{"u":{"metas":[{"phx_ref":"r1","v":2}]}},)"
+              R"("leaves":{}})");
 }
 
 TEST(presence_diff_builder, keys_and_refs_are_escaped)
 {
     presence_diff_builder b;
     b.join("a\"b\\c\n", "r\"", "");
-    EXPECT_EQ(encoded(b), R"({"joins":{"a\"b\\c\n":{"metas":[{"phx_ref":"r\""}]}},)"
-                          R"("leaves":{}})");
+    EXPECT_EQ(encoded(b),
+              R"({"joins":{"a\"b\\c\n":{"metas":[{"phx_ref":"r\""}]}},)"
+              R"("leaves":{}})");
     auto v = boost::json::parse(encoded(b));
     EXPECT_TRUE(v.at("joins").as_object().contains("a\"b\\c\n"));
 }
@@ -213,8 +224,9 @@ TEST(presence_diff_builder, clear_starts_a_new_window)
 
     // a ref of the old window is unknown now: its leave is sent
     b.leave("a", "a1", R"("x":1)");
-    EXPECT_EQ(encoded(b), R"({"joins":{},)"
-                          R"("leaves":{"a":{"metas":[{"phx_ref":"a1","x":1}]}}})");
+    EXPECT_EQ(encoded(b),
+              R"({"joins":{},)"
+              R"("leaves":{"a":{"metas":[{"phx_ref":"a1","x":1}]}}})");
 }
 
 TEST(presence_diff_builder, encode_appends)
@@ -223,7 +235,8 @@ TEST(presence_diff_builder, encode_appends)
     b.join("a", "a1", "");
     std::string out = "x";
     b.encode_diff(out);
-    EXPECT_EQ(out, R"(x{"joins":{"a":{"metas":[{"phx_ref":"a1"}]}},"leaves":{}})");
+    EXPECT_EQ(out,
+              R"(x{"joins":{"a":{"metas":[{"phx_ref":"a1"}]}},"leaves":{}})");
 }
 
 // A window of updates: every member replaces its ref, some several times.
@@ -285,7 +298,10 @@ TEST(presence_diff_builder, steady_state_allocates_nothing)
     auto v = boost::json::parse(out);
     EXPECT_EQ(v.at("joins").as_object().size(), 1000u);
     EXPECT_EQ(v.at("leaves").as_object().size(), 1000u);
-    EXPECT_EQ(v.at("joins").at("user:7-with-a-long-key").at("metas").as_array()
+    EXPECT_EQ(v.at("joins")
+                  .at("user:7-with-a-long-key")
+                  .at("metas")
+                  .as_array()
                   .size(),
               1u);
 }
@@ -301,8 +317,9 @@ TEST(encode_presence_state, groups_adjacent_metas_by_key)
     };
     std::string out;
     sock8::encode_presence_state(out, metas);
-    EXPECT_EQ(out, R"({"a":{"metas":[{"phx_ref":"a1","tab":1},{"phx_ref":"a2"}]},)"
-                   R"("b":{"metas":[{"phx_ref":"b1","tab":3}]}})");
+    EXPECT_EQ(out,
+              R"({"a":{"metas":[{"phx_ref":"a1","tab":1},{"phx_ref":"a2"}]},)"
+              R"("b":{"metas":[{"phx_ref":"b1","tab":3}]}})");
 }
 
 TEST(encode_presence_state, empty_and_struct_elements)
@@ -330,8 +347,9 @@ TEST(presence_state_encoder, incremental_use)
     e.add("y", "y1", R"("s":"on")");
     e.add("y", "y2", "");
     e.finish();
-    EXPECT_EQ(out, R"({"x":{"metas":[{"phx_ref":"x1"}]},)"
-                   R"("y":{"metas":[{"phx_ref":"y1","s":"on"},{"phx_ref":"y2"}]}})");
+    EXPECT_EQ(out,
+              R"({"x":{"metas":[{"phx_ref":"x1"}]},)"
+              R"("y":{"metas":[{"phx_ref":"y1","s":"on"},{"phx_ref":"y2"}]}})");
 }
 
 // ---------------------------------------------------------------- roster
@@ -357,8 +375,8 @@ boost::json::value list_json(presence_roster const& r)
 {
     boost::json::array a;
     for (auto const& m : r.list())
-        a.push_back(boost::json::array{boost::json::value(m.key),
-                                       metas_json(m.metas)});
+        a.push_back(
+            boost::json::array{boost::json::value(m.key), metas_json(m.metas)});
     return a;
 }
 
@@ -373,18 +391,19 @@ boost::json::object run_scenario(boost::json::object const& scenario)
         if (!current.empty())
             cur = metas_json(current);
         log.push_back(boost::json::object{{"event", "join"},
-                       {"key", key},
-                       {"current", cur},
-                       {"joined", metas_json(joined)}});
+                                          {"key", key},
+                                          {"current", cur},
+                                          {"joined", metas_json(joined)}});
     });
     roster.on_leave([&](std::string_view key, auto remaining, auto left) {
         log.push_back(boost::json::object{{"event", "leave"},
-                       {"key", key},
-                       {"remaining", metas_json(remaining)},
-                       {"left", metas_json(left)}});
+                                          {"key", key},
+                                          {"remaining", metas_json(remaining)},
+                                          {"left", metas_json(left)}});
     });
-    roster.on_sync(
-        [&] { log.push_back(boost::json::object{{"event", "sync"}}); });
+    roster.on_sync([&] {
+        log.push_back(boost::json::object{{"event", "sync"}});
+    });
 
     for (auto const& sv : scenario.at("steps").as_array()) {
         auto const& step = sv.as_object();
@@ -417,9 +436,9 @@ std::string read_text(std::filesystem::path const& p)
 boost::json::array const& scenarios()
 {
     static boost::json::array const all =
-        boost::json::parse(read_text(std::filesystem::path(
-                               SOCK8_PRESENCE_TEST_DIR) /
-                           "presence_scenarios.json"))
+        boost::json::parse(
+            read_text(std::filesystem::path(SOCK8_PRESENCE_TEST_DIR) /
+                      "presence_scenarios.json"))
             .as_array();
     return all;
 }
@@ -441,7 +460,8 @@ boost::json::value json(std::string_view text)
 TEST(presence_roster, snapshot_then_diffs)
 {
     auto r = run("snapshot_then_diffs");
-    EXPECT_EQ(r.at("list"), json(R"([["user:b",[{"phx_ref":"b1","typing":true}]]])"));
+    EXPECT_EQ(r.at("list"),
+              json(R"([["user:b",[{"phx_ref":"b1","typing":true}]]])"));
     EXPECT_EQ(r.at("log"), json(R"([
         {"event":"join","key":"user:a","current":null,
          "joined":[{"phx_ref":"a1","typing":false}]},
@@ -473,7 +493,8 @@ TEST(presence_roster, buffers_until_in_sync)
 {
     presence_roster roster;
     auto const diff = json(R"({"joins":{"k":{"metas":[{"phx_ref":"r"}]}},
-                               "leaves":{}})").as_object();
+                               "leaves":{}})")
+                          .as_object();
     EXPECT_FALSE(roster.in_sync());
     EXPECT_TRUE(roster.apply_diff(diff, std::nullopt));
     EXPECT_EQ(roster.pending_diffs(), 1u);
@@ -489,9 +510,10 @@ TEST(presence_roster, buffers_until_in_sync)
     // a rejoin is out of sync until its own snapshot arrives
     roster.set_join_ref("2");
     EXPECT_FALSE(roster.in_sync());
-    roster.apply_diff(json(R"({"joins":{},"leaves":{"k":{"metas":[{"phx_ref":"r"}]}}})")
-                          .as_object(),
-                      std::nullopt);
+    roster.apply_diff(
+        json(R"({"joins":{},"leaves":{"k":{"metas":[{"phx_ref":"r"}]}}})")
+            .as_object(),
+        std::nullopt);
     EXPECT_NE(roster.find("k"), nullptr);
     EXPECT_FALSE(roster.apply_state({}, "1"));
     EXPECT_TRUE(roster.apply_state({}, "2"));
@@ -515,7 +537,8 @@ TEST(presence_roster, three_metas_of_one_key_leave_one_by_one)
         if (e.at("event") == "leave")
             leaves.push_back(e.at("remaining"));
     ASSERT_EQ(leaves.size(), 3u);
-    EXPECT_EQ(leaves[0], json(R"([{"phx_ref":"t1","tab":1},{"phx_ref":"t3","tab":3}])"));
+    EXPECT_EQ(leaves[0],
+              json(R"([{"phx_ref":"t1","tab":1},{"phx_ref":"t3","tab":3}])"));
     EXPECT_EQ(leaves[1], json(R"([{"phx_ref":"t3","tab":3}])"));
     EXPECT_EQ(leaves[2], json("[]"));
 }
@@ -523,7 +546,8 @@ TEST(presence_roster, three_metas_of_one_key_leave_one_by_one)
 TEST(presence_roster, an_update_keeps_one_meta_with_the_new_ref)
 {
     auto r = run("update_as_leave_and_join");
-    EXPECT_EQ(r.at("list"), json(R"([["user:a",[{"phx_ref":"r2","typing":true}]]])"));
+    EXPECT_EQ(r.at("list"),
+              json(R"([["user:a",[{"phx_ref":"r2","typing":true}]]])"));
     EXPECT_EQ(r.at("log").at(2), json(R"({"event":"join","key":"user:a",
         "current":[{"phx_ref":"r1","typing":false}],
         "joined":[{"phx_ref":"r2","typing":true}]})"));
@@ -585,9 +609,9 @@ TEST(presence_roster, malformed_entries_are_skipped)
                        "1");
     EXPECT_EQ(list_json(roster), json(R"([["c",[{"phx_ref":"c1"}]]])"));
 
-    roster.apply_diff(json(R"({"leaves":{"c":{"metas":[{"phx_ref":"c1"}]}}})")
-                          .as_object(),
-                      std::nullopt);
+    roster.apply_diff(
+        json(R"({"leaves":{"c":{"metas":[{"phx_ref":"c1"}]}}})").as_object(),
+        std::nullopt);
     EXPECT_EQ(roster.size(), 0u);
 }
 
@@ -595,8 +619,8 @@ TEST(presence_roster, clear_forgets_everything)
 {
     presence_roster roster;
     roster.set_join_ref("1");
-    roster.apply_state(json(R"({"a":{"metas":[{"phx_ref":"a1"}]}})").as_object(),
-                       "1");
+    roster.apply_state(
+        json(R"({"a":{"metas":[{"phx_ref":"a1"}]}})").as_object(), "1");
     roster.clear();
     EXPECT_EQ(roster.size(), 0u);
     EXPECT_FALSE(roster.in_sync());
@@ -670,11 +694,10 @@ TEST(presence_roster, agrees_with_the_phoenix_client)
     if (!std::filesystem::exists(interop / "node_modules" / "phoenix"))
         GTEST_SKIP() << "run scripts/setup (npm ci in tests/interop)";
 
-    std::string const command = "\"" + node + "\" \"" +
-                                (dir / "phoenix_presence_check.mjs").string() +
-                                "\" \"" +
-                                (dir / "presence_scenarios.json").string() +
-                                "\" \"" + interop.string() + "\"";
+    std::string const command =
+        "\"" + node + "\" \"" + (dir / "phoenix_presence_check.mjs").string() +
+        "\" \"" + (dir / "presence_scenarios.json").string() + "\" \"" +
+        interop.string() + "\"";
     std::FILE* pipe = ::popen(command.c_str(), "r");
     ASSERT_NE(pipe, nullptr);
     std::string text;

@@ -249,8 +249,8 @@ TEST(frame_parser, enforces_the_size_limit)
     std::string const head = R"(["1","2","room:9","message",{"s":")";
     std::string const tail = "\"}]";
     std::size_t const limit = 100;
-    std::string fits = head + std::string(limit - head.size() - tail.size(),
-                                          'a') + tail;
+    std::string fits =
+        head + std::string(limit - head.size() - tail.size(), 'a') + tail;
     ASSERT_EQ(fits.size(), limit);
 
     auto ok = parse(fits, {limit});
@@ -267,8 +267,8 @@ TEST(frame_parser, enforces_the_size_limit)
 
 TEST(frame_parser, a_huge_frame_still_yields_its_refs)
 {
-    std::string text = R"([null,"44","t","e",{"s":")" +
-                       std::string(1 << 20, 'z') + "\"}]";
+    std::string text =
+        R"([null,"44","t","e",{"s":")" + std::string(1 << 20, 'z') + "\"}]";
     auto r = parse(text);
     EXPECT_EQ(r.ec, error::frame_too_large);
     EXPECT_FALSE(r.f.join_ref.has_value());
@@ -328,21 +328,20 @@ TEST(encode_reply_ok, default_and_given_response)
 {
     std::string out;
     sock8::encode_reply_ok(out, "1", "1", "room:1");
-    EXPECT_EQ(out,
-              R"(["1","1","room:1","phx_reply",)"
-              R"({"status":"ok","response":{}}])");
+    EXPECT_EQ(out, R"(["1","1","room:1","phx_reply",)"
+                   R"({"status":"ok","response":{}}])");
 
     out.clear();
     sock8::encode_reply_ok(out, std::nullopt, "8", "phoenix", R"({"n":1})");
-    EXPECT_EQ(out,
-              R"([null,"8","phoenix","phx_reply",)"
-              R"({"status":"ok","response":{"n":1}}])");
+    EXPECT_EQ(out, R"([null,"8","phoenix","phx_reply",)"
+                   R"({"status":"ok","response":{"n":1}}])");
 }
 
 TEST(encode_reply_error, reason_and_extra_members)
 {
     std::string out;
-    sock8::encode_reply_error(out, std::nullopt, "2", "nope", "unmatched topic");
+    sock8::encode_reply_error(out, std::nullopt, "2", "nope",
+                              "unmatched topic");
     EXPECT_EQ(out,
               R"([null,"2","nope","phx_reply",)"
               R"({"status":"error","response":{"reason":"unmatched topic"}}])");

@@ -24,6 +24,15 @@ inline constexpr unsigned char json_byte_class(unsigned char c) noexcept
     return 0;
 }
 
+// The letter of JSON's two-character escape for c, or 0 when c has none.
+inline constexpr char short_escape(unsigned char c) noexcept
+{
+    constexpr std::string_view from = "\"\\\b\f\n\r\t";
+    constexpr std::string_view to = "\"\\bfnrt";
+    std::size_t const i = from.find(static_cast<char>(c));
+    return i == std::string_view::npos ? 0 : to[i];
+}
+
 // Length of the valid UTF-8 sequence starting at s[i], or 0 when the bytes
 // there are not one (overlong forms, surrogates and values above U+10FFFF
 // included).
@@ -99,19 +108,14 @@ inline void append_json_string(std::string& out, std::string_view s)
         if (kind == 2) {
             out.append("\\ufffd");
         } else {
-            switch (c) {
-            case '"': out.append("\\\""); break;
-            case '\\': out.append("\\\\"); break;
-            case '\b': out.append("\\b"); break;
-            case '\f': out.append("\\f"); break;
-            case '\n': out.append("\\n"); break;
-            case '\r': out.append("\\r"); break;
-            case '\t': out.append("\\t"); break;
-            default: {
-                char const u[] = {'\\', 'u', '0', '0', hex[c >> 4],
-                                  hex[c & 0xF]};
-                out.append(u, sizeof u);
-            }
+            char const e = short_escape(c);
+            if (e != 0) {
+                char const two[] = {'\\', e};
+                out.append(two, sizeof two);
+            } else {
+                char const six[] = {'\\', 'u',         '0',
+                                    '0',  hex[c >> 4], hex[c & 0xF]};
+                out.append(six, sizeof six);
             }
         }
         ++i;
