@@ -16,7 +16,8 @@
 namespace sock8 {
 
 /** No upper bound, for @ref length and @ref items. */
-inline constexpr std::size_t unbounded = std::numeric_limits<std::size_t>::max();
+inline constexpr std::size_t unbounded =
+    std::numeric_limits<std::size_t>::max();
 
 /** A string holds between Min and Max Unicode code points (inclusive).
 

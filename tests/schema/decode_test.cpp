@@ -7,7 +7,33 @@
 
 #include "test_types.hpp"
 
+#include <atomic>
+#include <cstdlib>
 #include <limits>
+#include <new>
+
+// Counts allocations so the hot path can be held to "none per call".
+namespace {
+std::atomic<std::size_t> allocations{0};
+}
+
+void* operator new(std::size_t n)
+{
+    ++allocations;
+    if (void* p = std::malloc(n == 0 ? 1 : n))
+        return p;
+    throw std::bad_alloc();
+}
+
+void operator delete(void* p) noexcept
+{
+    std::free(p);
+}
+
+void operator delete(void* p, std::size_t) noexcept
+{
+    std::free(p);
+}
 
 namespace schema_test {
 namespace {
@@ -387,6 +413,36 @@ TEST(decode, decode_into_reports_success)
     EXPECT_TRUE(f.empty());
     EXPECT_EQ(p, (presence_record{true, user_status::busy, {0.4213, 0.7735},
                                   "ada"}));
+}
+
+TEST(decode, steady_state_decode_into_does_not_allocate)
+{
+    auto const v = json(R"({"typing":true,"status":"away",
+        "cursor_at":{"x":0.4213,"y":0.7735},
+        "name":"a name longer than the small string buffer"})");
+    presence_record p;
+    sock8::validation_failure f;
+    ASSERT_TRUE(sock8::decode_into(v, p, f));
+
+    std::size_t const before = allocations.load();
+    for (int i = 0; i < 10; ++i)
+        ASSERT_TRUE(sock8::decode_into(v, p, f));
+    EXPECT_EQ(allocations.load(), before);
+}
+
+TEST(merge_into, steady_state_does_not_allocate)
+{
+    presence_record p{false, user_status::online, {0.1, 0.2},
+                      "a name longer than the small string buffer"};
+    auto const patch = json(R"({"typing":true,"cursor_at":{"x":0.9}})");
+    sock8::validation_failure f;
+    ASSERT_TRUE(sock8::merge_into(patch, p, f));
+    ASSERT_TRUE(sock8::merge_into(patch, p, f));
+
+    std::size_t const before = allocations.load();
+    for (int i = 0; i < 10; ++i)
+        ASSERT_TRUE(sock8::merge_into(patch, p, f));
+    EXPECT_EQ(allocations.load(), before);
 }
 
 TEST(merge_into, present_members_overwrite_and_nested_structs_merge)

@@ -10,8 +10,34 @@
 #include <sock8/decode.hpp>
 
 #include <charconv>
+#include <atomic>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
+#include <new>
+
+// Counts allocations so the hot path can be held to "none per call".
+namespace {
+std::atomic<std::size_t> allocations{0};
+}
+
+void* operator new(std::size_t n)
+{
+    ++allocations;
+    if (void* p = std::malloc(n == 0 ? 1 : n))
+        return p;
+    throw std::bad_alloc();
+}
+
+void operator delete(void* p) noexcept
+{
+    std::free(p);
+}
+
+void operator delete(void* p, std::size_t) noexcept
+{
+    std::free(p);
+}
 
 namespace schema_test {
 namespace {
@@ -171,6 +197,24 @@ TEST(encode, unnamed_enum_value_is_refused)
     sock8::validation_failure f;
     EXPECT_FALSE(sock8::try_encode(e, out, f));
     EXPECT_EQ(f.errors.at(0).found, "the value 42");
+}
+
+TEST(encode, try_encode_into_a_reused_buffer_does_not_allocate)
+{
+    message const m{"a text longer than the small string buffer", 0.5,
+                    std::vector<int>{1, 2, 3}};
+    std::string out;
+    sock8::validation_failure f;
+    ASSERT_TRUE(sock8::try_encode(m, out, f));
+
+    std::size_t const before = allocations.load();
+    for (int i = 0; i < 10; ++i) {
+        out.clear();
+        ASSERT_TRUE(sock8::try_encode(m, out, f));
+    }
+    EXPECT_EQ(allocations.load(), before);
+    EXPECT_EQ(out, R"({"text":"a text longer than the small string buffer",)"
+                   R"("x":0.5,"tags":[1,2,3]})");
 }
 
 TEST(encode, round_trip)

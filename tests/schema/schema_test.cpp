@@ -75,7 +75,8 @@ TEST(schema, docs_example)
         {"path":"/colour","expected":
          "only the members typing, state, cursor_at, name",
          "found":"the key \"colour\"","message":
-         "/colour: expected only the members typing, state, cursor_at, name, found the key \"colour\""}
+         "/colour: expected only the members typing, state, cursor_at, )"
+        R"(name, found the key \"colour\""}
         ])")));
     EXPECT_EQ(*record.cursor_at->x, 0.25);
 }

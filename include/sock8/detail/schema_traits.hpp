@@ -263,7 +263,10 @@ struct diagnose_members;
 template <class T, template <class...> class L, class... D>
 struct diagnose_members<T, L<D...>>
 {
-    static constexpr void run() { (diagnose_if_bad<member_type_t<T, D>>(), ...); }
+    static constexpr void run()
+    {
+        (diagnose_if_bad<member_type_t<T, D>>(), ...);
+    }
 };
 
 template <class T, class C>
