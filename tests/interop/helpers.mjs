@@ -47,7 +47,8 @@ export async function eventually(what, check, ms = 5000)
             last_error = e;
         }
         if (Date.now() > deadline) {
-            const why = last_error ? ` (last error: ${last_error.message})` : "";
+            const why = last_error
+                ? ` (last error: ${last_error.message})` : "";
             throw new Error(`timed out after ${ms} ms: ${what}${why}`);
         }
         await sleep(10);

@@ -83,15 +83,20 @@ test("an invalid message is refused with the failing fields", async () => {
         { room: "refuse", name: "eve", text: "x".repeat(2001) });
     assert.match(JSON.stringify(long), /"\/text"/);
 
+    // The message's sender is the request's name, and errors say so.
     const sender = await refusal(
         { room: "refuse", name: "n".repeat(65), text: "hi" });
-    assert.match(JSON.stringify(sender), /"\/sender"/);
+    assert.match(JSON.stringify(sender), /"\/name"/);
+    assert.doesNotMatch(JSON.stringify(sender), /\/sender/);
 
     const room = await refusal({ room: "a.b", name: "eve", text: "hi" });
     assert.match(JSON.stringify(room), /"\/room"/);
 
     const missing = await refusal({ name: "eve" });
-    assert.match(JSON.stringify(missing), /"\/room"|"\/text"/);
+    const paths = missing.errors.map((e) => e.path).sort();
+    assert.deepEqual(paths, ["/room", "/text"]);
+    for (const e of missing.errors)
+        assert.equal(typeof e.message, "string");
 
     const garbage = await post_message(server, "not an object");
     assert.equal(garbage.status, 400);

@@ -221,7 +221,8 @@
         // last position always delivered.
         if (cursor_timer)
             return;
-        const wait = cursor_interval_ms - (performance.now() - cursor_last_sent);
+        const since = performance.now() - cursor_last_sent;
+        const wait = cursor_interval_ms - since;
         if (wait <= 0)
             send_cursor();
         else
