@@ -19,6 +19,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdlib>
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -83,7 +84,12 @@ struct flatten_entry
     static_assert(channel_type<Entry>,
                   "sock8: a tree entry must be a sock8::channel or a "
                   "sock8::mount");
-    using type = boost::mp11::mp_list<Entry>;
+
+    // An empty list after a failed assert keeps the error output to the
+    // one message above.
+    using type = std::conditional_t<channel_type<Entry>,
+                                    boost::mp11::mp_list<Entry>,
+                                    boost::mp11::mp_list<>>;
 };
 
 template <fixed_string Prefix, class Tree>
@@ -91,6 +97,7 @@ struct flatten_entry<mount<Prefix, Tree>>
 {
     static_assert(is_tree<Tree>::value,
                   "sock8: a mount takes a sock8::tree as its second argument");
+    using type = boost::mp11::mp_list<>;
 };
 
 template <fixed_string Prefix, class... E>
@@ -157,7 +164,8 @@ struct tree
 {
     /// Every channel, mounts flattened, in declaration order.
     using channels = boost::mp11::mp_append<
-        boost::mp11::mp_list<>, typename detail::flatten_entry<Entries>::type...>;
+        boost::mp11::mp_list<>,
+        typename detail::flatten_entry<Entries>::type...>;
 
     /// The number of channels.
     static constexpr std::size_t size = boost::mp11::mp_size<channels>::value;
@@ -206,7 +214,8 @@ private:
 public:
     /// True when C is one of `channels`.
     template <class C>
-    static constexpr bool contains = boost::mp11::mp_contains<channels, C>::value;
+    static constexpr bool contains =
+        boost::mp11::mp_contains<channels, C>::value;
 
     /// The position of C in `channels`; a channel outside the tree does not
     /// compile.
@@ -248,11 +257,16 @@ public:
         static_assert(size != 0,
                       "sock8: with_channel needs a tree with a channel");
 
-        return boost::mp11::mp_with_index<size>(
-            index, [&](auto i) -> decltype(auto) {
-                using c = boost::mp11::mp_at_c<channels, decltype(i)::value>;
-                return std::forward<F>(f)(std::type_identity<c>{});
-            });
+        if constexpr (size == 0) {
+            std::abort();
+        } else {
+            return boost::mp11::mp_with_index<size>(
+                index, [&](auto i) -> decltype(auto) {
+                    using c =
+                        boost::mp11::mp_at_c<channels, decltype(i)::value>;
+                    return std::forward<F>(f)(std::type_identity<c>{});
+                });
+        }
     }
 };
 
