@@ -9,8 +9,8 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
 import {
-    start_server, connect, join, push, eventually, within, metas_of,
-    keys_of, disconnect_all,
+    start_server, connect, join, join_error, push, eventually, within,
+    metas_of, keys_of, disconnect_all, raw_connect,
 } from "./helpers.mjs";
 
 let server;
@@ -216,3 +216,89 @@ test("a killed client process disappears from everyone's list",
                 child.kill("SIGKILL");
         }
     });
+
+test("a join can carry the first presence record", async () => {
+    const topic = "chat.initial.messages";
+    const tina = await member("tina", topic);
+
+    const socket = await connect(server, "ugo");
+    sockets.push(socket);
+    const { presence } = await join(socket, topic,
+        { presence: { typing: true, cursor: { x: 0.5, y: 0.25 } } });
+
+    for (const p of [presence, tina.presence]) {
+        const metas = await eventually("ugo's first record", () => {
+            const m = metas_of(p, "user:ugo");
+            return m.length === 1 && m;
+        });
+        assert.equal(metas[0].typing, true);
+        assert.deepEqual(metas[0].cursor, { x: 0.5, y: 0.25 });
+    }
+
+    // An invalid first record refuses the join, naming the field.
+    const other = await connect(server, "vic");
+    sockets.push(other);
+    const reply = await join_error(other, topic,
+        { presence: { cursor: { x: 2, y: 0 } } });
+    assert.match(JSON.stringify(reply), /\/cursor\/x/);
+    await eventually("vic never shows up",
+        () => metas_of(tina.presence, "user:vic").length === 0);
+});
+
+test("stopping the server closes every channel and connection",
+    async () => {
+        const own = await start_server();
+        try {
+            const topic = "chat.stop.messages";
+            const clients = [];
+            for (const name of ["wes", "xia"]) {
+                const raw = await raw_connect(own, `name=${name}&vsn=2.0.0`);
+                raw.send(["1", "1", topic, "phx_join", {}]);
+                await eventually(`${name}'s presence_state`, () => raw.frames
+                    .some((f) => f[3] === "presence_state"));
+                clients.push(raw);
+            }
+
+            const exit = await own.stop();
+            assert.deepEqual(exit, { code: 0, signal: null });
+
+            // 1001, and no phx_close: the phoenix client reconnects and
+            // rejoins its channels when the server is back.
+            for (const raw of clients) {
+                const closed = await within(3000, "the close", raw.closed);
+                assert.equal(closed.code, 1001, "clients may reconnect");
+                assert.ok(!raw.frames.some((f) => f[3] === "phx_close"));
+            }
+        } finally {
+            await own.stop();
+        }
+    });
+
+test("members come back when a stopped server restarts", async () => {
+    const topic = "chat.restart.messages";
+    const first = await start_server();
+    const port = String(first.port);
+    let second;
+    try {
+        const socket = await connect(first, "yara");
+        sockets.push(socket);
+        const { presence } = await join(socket, topic);
+        await eventually("yara is present",
+            () => metas_of(presence, "user:yara").length === 1);
+        const ref = metas_of(presence, "user:yara")[0].phx_ref;
+
+        const lost = new Promise((resolve) => socket.onClose(resolve));
+        await first.stop();
+        await within(3000, "the socket noticing the stop", lost);
+
+        second = await start_server(["--port", port]);
+        await eventually("yara is present again", () => {
+            const metas = metas_of(presence, "user:yara");
+            return metas.length === 1 && metas[0].phx_ref !== ref;
+        }, 10000);
+        assert.deepEqual(keys_of(presence), ["user:yara"]);
+    } finally {
+        await first.stop();
+        await second?.stop();
+    }
+});
