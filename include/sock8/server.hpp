@@ -247,6 +247,7 @@ public:
         auto& c = connections_[id];
         c.id = id;
         c.grants = std::move(auth).release();
+        c.identity_hash = std::hash<std::string>{}(c.grants.identity);
         c.last_seen = now;
         c.tokens = options_.max_presence_updates_per_second;
         c.refilled = now;
@@ -467,10 +468,13 @@ private:
     void reply_ok(connection const& c, frame const& f,
                   std::string_view response = "{}")
     {
-        std::string out;
-        encode_reply_ok(out, view(f.join_ref), view(f.ref), f.topic,
+        // One allocation for the string object and its control block;
+        // the reservation covers the frame, so the text needs no second.
+        auto out = std::make_shared<std::string>();
+        out->reserve(64 + f.topic.size() + response.size());
+        encode_reply_ok(*out, view(f.join_ref), view(f.ref), f.topic,
                         response);
-        actions_.send(c.id, make_frame(std::move(out)));
+        actions_.send(c.id, std::move(out));
     }
 
     void reply_error(connection const& c, frame const& f,
@@ -723,16 +727,16 @@ private:
         using std::swap;
         swap(p.record, scratch.record);
         swap(p.meta, scratch.meta);
-        p.pending_ref = refs_.next();
+        refs_.next(p.pending_ref);
         if (!p.dirty) {
             p.dirty = true;
             ++t.dirty;
         }
 
-        std::string response = "{\"ref\":";
-        encode_string(p.pending_ref, response);
-        response += '}';
-        reply_ok(c, f, response);
+        response_.assign("{\"ref\":");
+        encode_string(p.pending_ref, response_);
+        response_ += '}';
+        reply_ok(c, f, response_);
         schedule(t);
     }
 
@@ -782,8 +786,11 @@ private:
                 order_.push_back(i);
         std::sort(order_.begin(), order_.end(),
                   [&](std::size_t a, std::size_t b) {
-                      return t.subscribers[a].owner->grants.identity <
-                             t.subscribers[b].owner->grants.identity;
+                      auto const& x = *t.subscribers[a].owner;
+                      auto const& y = *t.subscribers[b].owner;
+                      if (x.identity_hash != y.identity_hash)
+                          return x.identity_hash < y.identity_hash;
+                      return x.grants.identity < y.grants.identity;
                   });
 
         scratch_.assign("{");
@@ -1014,6 +1021,7 @@ private:
     frame frame_;
     validation_failure failure_;
     std::string scratch_;
+    std::string response_;
     std::vector<std::size_t> order_;
     presence_ref_generator refs_;
 

@@ -47,6 +47,7 @@ struct server_connection
 {
     connection_id id = 0;
     grant_set grants;
+    std::size_t identity_hash = 0; // groups snapshots by key cheaply
     std::vector<membership> joined;
     time_point last_seen{};
 
