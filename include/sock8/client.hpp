@@ -306,6 +306,7 @@ protected:
     std::string join_ref_;
     std::size_t tries_ = 0;
     std::optional<time_point> rejoin_at_;
+    bool join_queued_ = false;
 
     std::function<void()> on_joined_;
     std::function<void()> on_closed_;
@@ -360,6 +361,7 @@ public:
     void receive(std::string_view text, time_point now)
     {
         now_ = now;
+        send_queued_joins();
         if (!connected_)
             return;
 
@@ -396,6 +398,7 @@ public:
     void advance(time_point now)
     {
         now_ = now;
+        send_queued_joins();
         expire_pushes(now);
 
         if (connected_) {
@@ -435,6 +438,8 @@ public:
 
         for (auto const& [ref, p] : pending_)
             consider(p.deadline);
+        if (connected_ && !join_queue_.empty())
+            consider(now_ + options_.push_timeout);
         if (connected_) {
             consider(next_heartbeat_);
             for (auto const& [topic, s] : subscriptions_)
@@ -445,7 +450,11 @@ public:
         return next;
     }
 
-    void take_actions(std::vector<action>& out) { actions_.take(out); }
+    void take_actions(std::vector<action>& out)
+    {
+        send_queued_joins();
+        actions_.take(out);
+    }
 
     std::string url_query() const
     {
@@ -487,6 +496,13 @@ public:
 
     void leave(subscription_base& s)
     {
+        if (s.join_queued_) {
+            // Never sent: there is nothing to leave on the server.
+            s.join_queued_ = false;
+            end(s);
+            return;
+        }
+
         switch (s.state_) {
         case subscription_state::joining:
         case subscription_state::joined:
@@ -555,12 +571,40 @@ private:
         }
     }
 
+    // The join frame is built when the transport takes the actions, so
+    // that a presence record set right after subscribe() travels in the
+    // join instead of in a second push.
     void join(subscription_base& s)
+    {
+        s.state_ = subscription_state::joining;
+        s.rejoin_at_.reset();
+        s.join_ref_.clear();
+        if (!s.join_queued_) {
+            s.join_queued_ = true;
+            join_queue_.push_back(&s);
+        }
+    }
+
+    void send_queued_joins()
+    {
+        if (join_queue_.empty())
+            return;
+
+        auto queue = std::move(join_queue_);
+        join_queue_.clear();
+        for (auto* s : queue) {
+            bool const due = s->join_queued_ && connected_ &&
+                             s->state_ == subscription_state::joining;
+            s->join_queued_ = false;
+            if (due)
+                send_join(*s);
+        }
+    }
+
+    void send_join(subscription_base& s)
     {
         std::uint64_t const ref = next_ref_++;
         s.join_ref_ = std::to_string(ref);
-        s.state_ = subscription_state::joining;
-        s.rejoin_at_.reset();
 
         std::string payload;
         s.append_join_payload(payload, s.join_ref_);
@@ -594,6 +638,7 @@ private:
     {
         bool const had_presence = s.state_ != subscription_state::leaving;
         s.state_ = subscription_state::closed;
+        s.join_queued_ = false;
         s.rejoin_at_.reset();
         drop_pending(s);
         if (had_presence)
@@ -618,6 +663,7 @@ private:
             case subscription_state::rejoining:
                 s->state_ = subscription_state::rejoining;
                 s->rejoin_at_.reset();
+                s->join_queued_ = false;
                 s->handle_disconnected();
                 break;
             case subscription_state::leaving:
@@ -758,6 +804,7 @@ private:
     std::map<std::string, std::unique_ptr<subscription_base>, std::less<>>
         subscriptions_;
     std::map<std::uint64_t, pending_push> pending_;
+    std::vector<subscription_base*> join_queue_;
     std::uint64_t next_ref_ = 1;
     bool connected_ = false;
     time_point now_{};
@@ -835,7 +882,7 @@ public:
 
         self_ = whole;
         if (!joined()) {
-            changed_since_join_ = true;
+            changed_since_join_ = !join_pending();
             return true;
         }
 
@@ -985,6 +1032,9 @@ private:
         return owner_->state_ == subscription_state::joined;
     }
 
+    // Not sent yet: the record goes in the join when it is built.
+    bool join_pending() const noexcept { return owner_->join_queued_; }
+
     validation_failure validate(presence_type const& record) const
     {
         return sock8::validate(record, owner_->engine_->options().decode);
@@ -1013,7 +1063,7 @@ private:
 
         self_ = std::move(next);
         if (!joined()) {
-            changed_since_join_ = true;
+            changed_since_join_ = !join_pending();
             return true;
         }
 
@@ -1171,13 +1221,15 @@ private:
                 continue;
             }
 
+            // A ref names one version of a record: seeing it again (the
+            // snapshot and the diff of one join both carry it) changes
+            // nothing and is not reported.
             auto const same = std::find_if(
                 entries.begin(), entries.end(),
                 [&](entry_type const& e) { return e.ref == entry.ref; });
             if (same != entries.end())
-                *same = entry;
-            else
-                entries.push_back(entry);
+                continue;
+            entries.push_back(entry);
             changes_.push_back(change{change_kind::join, std::string(key),
                                       std::move(entry), {}, std::move(prev)});
         }

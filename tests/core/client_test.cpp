@@ -469,6 +469,57 @@ TEST_F(client_test, presence_join_payload_carries_the_current_record)
                                 R"({"presence":{"x":0.5,"y":2,"typing":true}})"));
 }
 
+TEST_F(client_test, record_set_right_after_subscribe_travels_in_the_join)
+{
+    c.opened(t0);
+    auto& s = c.subscribe(board::topic("b1"));
+    EXPECT_TRUE(s.join_ref().empty());
+    s.presence().set<&cursor::typing>(true);
+
+    auto frames = sent();
+    ASSERT_EQ(frames.size(), 1u);
+    EXPECT_EQ(str(frames[0][3]), "phx_join");
+    EXPECT_EQ(frames[0][4], boost::json::parse(
+                                R"({"presence":{"x":0,"y":0,"typing":true}})"));
+    EXPECT_EQ(s.join_ref(), str(frames[0][0]));
+
+    feed("[\"" + s.join_ref() + "\",\"" + s.join_ref() +
+         R"(","board.b1","phx_reply",)"
+         R"({"status":"ok","response":{"key":"me","ref":"m1"}}])");
+    EXPECT_TRUE(sent().empty());
+}
+
+TEST_F(client_test, a_ref_seen_twice_is_reported_once)
+{
+    auto& s = c.subscribe(board::topic("b1"));
+    int joins = 0;
+    s.presence().on_join([&](std::string const&, entry const&) { ++joins; });
+    c.opened(t0);
+    auto const j = join_board(s);
+
+    // The snapshot holds the joiner, and so does the diff of its join.
+    feed("[\"" + j +
+         R"(",null,"board.b1","presence_state",)"
+         R"({"me":{"metas":[{"phx_ref":"m1","x":0,"y":0,"typing":false}]}}])");
+    feed(R"([null,null,"board.b1","presence_diff",{)"
+         R"("joins":{"me":{"metas":[{"phx_ref":"m1","x":0,"y":0,)"
+         R"("typing":false}]}},"leaves":{}}])");
+    EXPECT_EQ(joins, 1);
+    EXPECT_EQ(s.presence().roster().at("me").size(), 1u);
+}
+
+TEST_F(client_test, unsubscribe_before_the_join_is_sent_sends_nothing)
+{
+    c.opened(t0);
+    auto& s = c.subscribe(chat::topic("lobby"));
+    int closed = 0;
+    s.on_closed([&] { ++closed; });
+    c.unsubscribe(s);
+    EXPECT_TRUE(sent().empty());
+    EXPECT_EQ(s.state(), sock8::subscription_state::closed);
+    EXPECT_EQ(closed, 1);
+}
+
 TEST_F(client_test, presence_snapshot_and_diffs_are_typed)
 {
     auto& s = c.subscribe(board::topic("b1"));
