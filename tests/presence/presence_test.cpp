@@ -629,9 +629,9 @@ TEST(presence_roster, clear_forgets_everything)
 
 // Feeds random windows of joins, updates and leaves through the builder
 // into a roster and checks the roster against the truth after each one.
-TEST(presence_diff_builder, roster_follows_random_windows)
+void follow_random_windows(unsigned keys, unsigned max_ops, int windows)
 {
-    std::mt19937 rng(12345);
+    std::mt19937 rng(12345 + keys);
     presence_ref_generator gen(5);
     std::map<std::string, std::map<std::string, std::string>> truth;
     presence_diff_builder b;
@@ -640,10 +640,11 @@ TEST(presence_diff_builder, roster_follows_random_windows)
     roster.apply_state({}, "1");
 
     std::string out;
-    for (int w = 0; w < 200; ++w) {
-        int const ops = 1 + static_cast<int>(rng() % 40);
+    for (int w = 0; w < windows; ++w) {
+        auto const start = truth;
+        int const ops = 1 + static_cast<int>(rng() % max_ops);
         for (int o = 0; o < ops; ++o) {
-            std::string key = "k" + std::to_string(rng() % 12);
+            std::string key = "k" + std::to_string(rng() % keys);
             auto& metas = truth[key];
             std::string members = R"("n":)" + std::to_string(rng() % 1000);
             unsigned const what = rng() % 3;
@@ -655,7 +656,6 @@ TEST(presence_diff_builder, roster_follows_random_windows)
                 auto it = metas.begin();
                 std::advance(it, rng() % metas.size());
                 b.leave(key, it->first, it->second);
-                std::string const old = it->first;
                 metas.erase(it);
                 if (what == 1) {
                     std::string ref = gen.next();
@@ -670,7 +670,30 @@ TEST(presence_diff_builder, roster_follows_random_windows)
         out.clear();
         b.encode(out);
         b.clear();
-        roster.apply_diff(boost::json::parse(out).as_object(), std::nullopt);
+        auto const diff = boost::json::parse(out).as_object();
+        roster.apply_diff(diff, std::nullopt);
+
+        // Coalesced: a join is of a meta present at the end of the window,
+        // a leave of one present at its start and gone at its end, and no
+        // ref appears twice.
+        auto const holds = [](auto const& state, auto const& key,
+                              auto const& ref) {
+            auto it = state.find(std::string(key));
+            return it != state.end() && it->second.contains(std::string(ref));
+        };
+        std::set<std::string> refs;
+        for (auto const* side : {"joins", "leaves"})
+            for (auto const& kv : diff.at(side).as_object())
+                for (auto const& m : kv.value().at("metas").as_array()) {
+                    auto const ref = m.at("phx_ref").as_string();
+                    ASSERT_TRUE(refs.insert(std::string(ref)).second) << ref;
+                    if (side == std::string_view("joins"))
+                        ASSERT_TRUE(holds(truth, kv.key(), ref)) << ref;
+                    else
+                        ASSERT_TRUE(holds(start, kv.key(), ref) &&
+                                    !holds(truth, kv.key(), ref))
+                            << ref;
+                }
 
         std::map<std::string, std::map<std::string, std::string>> seen;
         for (auto const& m : roster.list())
@@ -680,6 +703,18 @@ TEST(presence_diff_builder, roster_follows_random_windows)
             }
         ASSERT_EQ(seen, truth) << "window " << w << ": " << out;
     }
+}
+
+TEST(presence_diff_builder, roster_follows_random_windows)
+{
+    // few keys: many updates of the same metas within a window
+    follow_random_windows(12, 40, 200);
+}
+
+TEST(presence_diff_builder, roster_follows_large_random_windows)
+{
+    // many refs per window: the ref table grows and shifts cells on erase
+    follow_random_windows(300, 4000, 20);
 }
 
 // ---------------------------------------------------------------- phoenix
