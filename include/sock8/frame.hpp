@@ -374,6 +374,9 @@ inline void replace_value(boost::json::value& target,
     echoes it as a string; any other number, a boolean, an array or an
     object there is malformed.
 
+    @note Payloads nested deeper than 32 levels are refused as
+    `error::invalid_json` (Boost.JSON's default depth limit).
+
     @note Not thread-safe: use one parser per thread.
 */
 class frame_parser
