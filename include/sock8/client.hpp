@@ -60,7 +60,7 @@ struct client_options
 {
     /// Query parameters of the connection, such as {"token", "..."};
     /// percent-encoded by client::url_query().
-    std::vector<std::pair<std::string, std::string>> params;
+    std::vector<std::pair<std::string, std::string>> params{};
 
     /// A heartbeat is sent this often while connected; a heartbeat still
     /// unanswered when the next one is due closes the connection.
@@ -77,13 +77,13 @@ struct client_options
         std::chrono::seconds(5), std::chrono::seconds(10)};
 
     /// How messages and presence records from the server are decoded.
-    decode_options decode;
+    decode_options decode{};
 
     /// Bounds on incoming frames.
-    frame_limits limits;
+    frame_limits limits{};
 
     /// Where the client reports what it does; nothing when empty.
-    log_hook log;
+    log_hook log{};
 };
 
 /** Where a subscription stands.
@@ -115,12 +115,18 @@ enum class subscription_state : std::uint8_t
 inline std::string_view to_string(subscription_state s) noexcept
 {
     switch (s) {
-    case subscription_state::joining: return "joining";
-    case subscription_state::joined: return "joined";
-    case subscription_state::rejoining: return "rejoining";
-    case subscription_state::refused: return "refused";
-    case subscription_state::leaving: return "leaving";
-    case subscription_state::closed: return "closed";
+    case subscription_state::joining:
+        return "joining";
+    case subscription_state::joined:
+        return "joined";
+    case subscription_state::rejoining:
+        return "rejoining";
+    case subscription_state::refused:
+        return "refused";
+    case subscription_state::leaving:
+        return "leaving";
+    case subscription_state::closed:
+        return "closed";
     }
     return "unknown";
 }
@@ -191,8 +197,8 @@ inline std::string_view string_member(boost::json::object const& o,
     return it->value().get_string();
 }
 
-inline boost::json::object const&
-object_member(boost::json::object const& o, std::string_view name) noexcept
+inline boost::json::object const& object_member(boost::json::object const& o,
+                                                std::string_view name) noexcept
 {
     static boost::json::object const empty;
     auto const it = o.find(name);
@@ -210,7 +216,8 @@ inline boost::json::value own_copy(boost::json::value const& v)
 
 inline boost::json::value own_copy(boost::json::object const& o)
 {
-    return boost::json::value(boost::json::object(o, boost::json::storage_ptr()));
+    return boost::json::value(
+        boost::json::object(o, boost::json::storage_ptr()));
 }
 
 inline std::uint64_t parse_ref(std::string_view s) noexcept
@@ -284,8 +291,7 @@ protected:
     }
 
     void report(std::string reason, boost::json::value details,
-                boost::system::error_code code,
-                validation_failure failure = {})
+                boost::system::error_code code, validation_failure failure = {})
     {
         if (!on_error_)
             return;
@@ -443,8 +449,7 @@ public:
         if (connected_) {
             consider(next_heartbeat_);
             for (auto const& [topic, s] : subscriptions_)
-                if (s->state_ == subscription_state::rejoining &&
-                    s->rejoin_at_)
+                if (s->state_ == subscription_state::rejoining && s->rejoin_at_)
                     consider(*s->rejoin_at_);
         }
         return next;
@@ -515,7 +520,8 @@ public:
             end(s);
             return;
         case subscription_state::leaving:
-        case subscription_state::closed: return;
+        case subscription_state::closed:
+            return;
         }
     }
 
@@ -525,11 +531,10 @@ public:
         std::uint64_t const ref = next_ref_++;
         std::string const ref_text = std::to_string(ref);
         std::string out;
-        encode_frame(out, s.join_ref_, ref_text, s.topic_str_, event,
-                     payload);
+        encode_frame(out, s.join_ref_, ref_text, s.topic_str_, event, payload);
         actions_.send(0, make_frame(std::move(out)));
-        pending_[ref] = pending_push{kind, &s, s.join_ref_,
-                                     now_ + options_.push_timeout};
+        pending_[ref] =
+            pending_push{kind, &s, s.join_ref_, now_ + options_.push_timeout};
         return ref;
     }
 
@@ -609,8 +614,8 @@ private:
         std::string payload;
         s.append_join_payload(payload, s.join_ref_);
         std::string out;
-        encode_frame(out, s.join_ref_, s.join_ref_, s.topic_str_,
-                     event::join, payload);
+        encode_frame(out, s.join_ref_, s.join_ref_, s.topic_str_, event::join,
+                     payload);
         actions_.send(0, make_frame(std::move(out)));
         pending_[ref] = pending_push{push_kind::join, &s, s.join_ref_,
                                      now_ + options_.push_timeout};
@@ -671,7 +676,8 @@ private:
                 end(*s);
                 break;
             case subscription_state::refused:
-            case subscription_state::closed: break;
+            case subscription_state::closed:
+                break;
             }
         }
     }
@@ -688,8 +694,8 @@ private:
             return;
 
         if (f.event == event::close) {
-            log(log_level::info, "channel closed by the server: ",
-                s.topic_str_);
+            log(log_level::info,
+                "channel closed by the server: ", s.topic_str_);
             end(s);
             return;
         }
@@ -734,8 +740,12 @@ private:
         auto const& response = object_member(obj, "response");
 
         switch (p.kind) {
-        case push_kind::join: joined(s, ok, response); return;
-        case push_kind::leave: end(s); return;
+        case push_kind::join:
+            joined(s, ok, response);
+            return;
+        case push_kind::leave:
+            end(s);
+            return;
         case push_kind::presence:
             s.handle_push_reply(parse_ref(*f.ref), ok, response);
             return;
@@ -792,7 +802,9 @@ private:
                 if (s.state_ == subscription_state::leaving)
                     end(s);
                 break;
-            case push_kind::presence: s.handle_push_timeout(ref); break;
+            case push_kind::presence:
+                s.handle_push_timeout(ref);
+                break;
             }
         }
     }
@@ -819,8 +831,7 @@ inline std::uint64_t subscription_base::push(push_kind kind,
     return engine_->push(*this, kind, event, payload);
 }
 
-inline void subscription_base::log(log_level level,
-                                   std::string_view what) const
+inline void subscription_base::log(log_level level, std::string_view what) const
 {
     engine_->log(level, what, " on ", topic_str_);
 }
@@ -975,8 +986,10 @@ public:
 
     /** Called for each entry replaced by a new version:
         (key, old entry, new entry). */
-    presence_handle& on_update(std::function<void(
-        std::string const&, entry_type const&, entry_type const&)> h)
+    presence_handle&
+    on_update(std::function<void(std::string const&, entry_type const&,
+                                 entry_type const&)>
+                  h)
     {
         on_update_ = std::move(h);
         return *this;
@@ -1011,8 +1024,7 @@ private:
         bool consumed = false;
     };
 
-    explicit presence_handle(detail::subscription_base& owner)
-        : owner_(&owner)
+    explicit presence_handle(detail::subscription_base& owner) : owner_(&owner)
     {
         json_.on_join([this](std::string_view key,
                              std::span<presence_meta const>,
@@ -1043,9 +1055,9 @@ private:
     void refuse(validation_failure failure)
     {
         auto details = failure.to_json();
-        auto const code =
-            failure.errors.empty() ? boost::system::error_code()
-                                   : make_error_code(failure.errors[0].code);
+        auto const code = failure.errors.empty()
+                              ? boost::system::error_code()
+                              : make_error_code(failure.errors[0].code);
         owner_->report("invalid presence", std::move(details), code,
                        std::move(failure));
     }
@@ -1079,8 +1091,8 @@ private:
 
     void send(std::string_view payload)
     {
-        auto const ref = owner_->push(detail::push_kind::presence,
-                                      event::presence, payload);
+        auto const ref =
+            owner_->push(detail::push_kind::presence, event::presence, payload);
         in_flight_.emplace_back(ref, self_);
     }
 
@@ -1230,8 +1242,11 @@ private:
             if (same != entries.end())
                 continue;
             entries.push_back(entry);
-            changes_.push_back(change{change_kind::join, std::string(key),
-                                      std::move(entry), {}, std::move(prev)});
+            changes_.push_back(change{change_kind::join,
+                                      std::string(key),
+                                      std::move(entry),
+                                      {},
+                                      std::move(prev)});
         }
         if (entries.empty())
             roster_.erase(roster_.find(key));
@@ -1391,9 +1406,10 @@ public:
                 "sock8: on_error takes a handler of "
                 "(sock8::subscription_error const&) or of "
                 "(std::string_view reason, boost::json::value const& details)");
-            on_error_ = [h = std::move(h)](subscription_error const& e) mutable {
-                h(std::string_view(e.reason), e.details);
-            };
+            on_error_ =
+                [h = std::move(h)](subscription_error const& e) mutable {
+                    h(std::string_view(e.reason), e.details);
+                };
         }
         return *this;
     }
@@ -1597,8 +1613,8 @@ public:
             return s;
         }
 
-        auto& s = static_cast<subscription<C>&>(engine_.add(
-            std::unique_ptr<detail::subscription_base>(
+        auto& s = static_cast<subscription<C>&>(
+            engine_.add(std::unique_ptr<detail::subscription_base>(
                 new subscription<C>(engine_, t))));
         engine_.start(s);
         return s;
@@ -1662,10 +1678,7 @@ public:
     bool connected() const noexcept { return engine_.connected(); }
 
     /** The options given at construction. */
-    client_options const& options() const noexcept
-    {
-        return engine_.options();
-    }
+    client_options const& options() const noexcept { return engine_.options(); }
 
 private:
     detail::client_engine engine_;

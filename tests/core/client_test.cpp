@@ -128,8 +128,8 @@ TEST_F(client_test, subscribe_before_opened_joins_on_opened)
     c.opened(t0);
     auto frames = sent();
     ASSERT_EQ(frames.size(), 1u);
-    EXPECT_EQ(frames[0], boost::json::parse(
-                             R"(["1","1","chat.lobby","phx_join",{}])"));
+    EXPECT_EQ(frames[0],
+              boost::json::parse(R"(["1","1","chat.lobby","phx_join",{}])"));
     EXPECT_EQ(s.state(), sock8::subscription_state::joining);
 
     int joined = 0;
@@ -235,8 +235,9 @@ TEST_F(client_test, rejoin_after_reconnect_uses_new_join_ref_and_presence)
     EXPECT_NE(j2, j1);
     EXPECT_EQ(frames[0][1], frames[0][0]);
     EXPECT_EQ(str(frames[0][3]), "phx_join");
-    EXPECT_EQ(frames[0][4], boost::json::parse(
-                                R"({"presence":{"x":0.25,"y":3,"typing":true}})"));
+    EXPECT_EQ(
+        frames[0][4],
+        boost::json::parse(R"({"presence":{"x":0.25,"y":3,"typing":true}})"));
 }
 
 TEST_F(client_test, frames_with_a_stale_join_ref_are_dropped)
@@ -297,7 +298,8 @@ TEST_F(client_test, invalid_message_goes_to_the_error_handler_only)
     int messages = 0;
     std::vector<sock8::subscription_error> errors;
     s.on_message([&](chat_message const&) { ++messages; });
-    s.on_error([&](sock8::subscription_error const& e) { errors.push_back(e); });
+    s.on_error(
+        [&](sock8::subscription_error const& e) { errors.push_back(e); });
 
     feed(R"([null,null,"chat.lobby","message",{"text":"","author":7}])");
     EXPECT_EQ(messages, 0);
@@ -330,7 +332,8 @@ TEST_F(client_test, refused_join_is_reported_and_not_retried_until_reconnect)
 {
     auto& s = c.subscribe(chat::topic("lobby"));
     std::vector<sock8::subscription_error> errors;
-    s.on_error([&](sock8::subscription_error const& e) { errors.push_back(e); });
+    s.on_error(
+        [&](sock8::subscription_error const& e) { errors.push_back(e); });
     c.opened(t0);
     (void)sent();
     feed(R"(["1","1","chat.lobby","phx_reply",)"
@@ -465,8 +468,9 @@ TEST_F(client_test, presence_join_payload_carries_the_current_record)
     c.opened(t0);
     auto frames = sent();
     ASSERT_EQ(frames.size(), 1u);
-    EXPECT_EQ(frames[0][4], boost::json::parse(
-                                R"({"presence":{"x":0.5,"y":2,"typing":true}})"));
+    EXPECT_EQ(
+        frames[0][4],
+        boost::json::parse(R"({"presence":{"x":0.5,"y":2,"typing":true}})"));
 }
 
 TEST_F(client_test, record_set_right_after_subscribe_travels_in_the_join)
@@ -537,10 +541,11 @@ TEST_F(client_test, presence_snapshot_and_diffs_are_typed)
     c.opened(t0);
     auto const j = join_board(s);
     EXPECT_EQ(p.key(), "me");
-    feed("[\"" + j +
-         R"(",null,"board.b1","presence_state",{)"
-         R"("me":{"metas":[{"phx_ref":"m1","x":0,"y":0,"typing":false}]},)"
-         R"("ann":{"metas":[{"phx_ref":"a1","x":0.75,"y":4,"typing":true}]}}])");
+    feed(
+        "[\"" + j +
+        R"(",null,"board.b1","presence_state",{)"
+        R"("me":{"metas":[{"phx_ref":"m1","x":0,"y":0,"typing":false}]},)"
+        R"("ann":{"metas":[{"phx_ref":"a1","x":0.75,"y":4,"typing":true}]}}])");
 
     EXPECT_EQ(syncs, 1);
     ASSERT_EQ(joins.size(), 2u);
@@ -567,11 +572,12 @@ TEST_F(client_test, others_leaves_out_only_this_connections_meta)
     c.opened(t0);
     auto const j = join_board(s);
     // Key "me" has two tabs: this connection (m1) and another (m9).
-    feed("[\"" + j +
-         R"(",null,"board.b1","presence_state",{"me":{"metas":[)"
-         R"({"phx_ref":"m9","x":0.1,"y":0,"typing":false},)"
-         R"({"phx_ref":"m1","x":0,"y":0,"typing":false}]},)"
-         R"("ann":{"metas":[{"phx_ref":"a1","x":0.75,"y":4,"typing":true}]}}])");
+    feed(
+        "[\"" + j +
+        R"(",null,"board.b1","presence_state",{"me":{"metas":[)"
+        R"({"phx_ref":"m9","x":0.1,"y":0,"typing":false},)"
+        R"({"phx_ref":"m1","x":0,"y":0,"typing":false}]},)"
+        R"("ann":{"metas":[{"phx_ref":"a1","x":0.75,"y":4,"typing":true}]}}])");
 
     auto const others = s.presence().others();
     ASSERT_EQ(others.size(), 2u);
@@ -628,16 +634,17 @@ TEST_F(client_test, update_pairs_a_join_naming_phx_ref_prev_with_its_leave)
     std::vector<std::pair<entry, entry>> updates;
     p.on_join([&](std::string const&, entry const&) { ++joins; });
     p.on_leave([&](std::string const&, entry const&) { ++leaves; });
-    p.on_update([&](std::string const& k, entry const& old_e,
-                    entry const& new_e) {
-        EXPECT_EQ(k, "ann");
-        updates.emplace_back(old_e, new_e);
-    });
+    p.on_update(
+        [&](std::string const& k, entry const& old_e, entry const& new_e) {
+            EXPECT_EQ(k, "ann");
+            updates.emplace_back(old_e, new_e);
+        });
     c.opened(t0);
     auto const j = join_board(s);
-    feed("[\"" + j +
-         R"(",null,"board.b1","presence_state",)"
-         R"({"ann":{"metas":[{"phx_ref":"a1","x":0.5,"y":0,"typing":false}]}}])");
+    feed(
+        "[\"" + j +
+        R"(",null,"board.b1","presence_state",)"
+        R"({"ann":{"metas":[{"phx_ref":"a1","x":0.5,"y":0,"typing":false}]}}])");
     joins = 0;
 
     feed(R"([null,null,"board.b1","presence_diff",{)"
@@ -721,9 +728,9 @@ TEST_F(client_test, reconnect_reports_what_changed_while_away)
          R"("ann":{"metas":[{"phx_ref":"a1","x":0,"y":0,"typing":false}]},)"
          R"("cid":{"metas":[{"phx_ref":"c1","x":0,"y":0,"typing":false}]}}])");
 
-    EXPECT_EQ(events, (std::vector<std::string>{
-                          "join me m2", "join cid c1", "leave bob b1",
-                          "leave me m1"}));
+    EXPECT_EQ(events,
+              (std::vector<std::string>{"join me m2", "join cid c1",
+                                        "leave bob b1", "leave me m1"}));
     auto const others = p.others();
     EXPECT_EQ(others.size(), 2u);
     EXPECT_TRUE(others.contains("ann"));
@@ -734,7 +741,8 @@ TEST_F(client_test, invalid_meta_goes_to_the_error_hook_and_is_skipped)
 {
     auto& s = c.subscribe(board::topic("b1"));
     std::vector<sock8::subscription_error> errors;
-    s.on_error([&](sock8::subscription_error const& e) { errors.push_back(e); });
+    s.on_error(
+        [&](sock8::subscription_error const& e) { errors.push_back(e); });
     c.opened(t0);
     auto const j = join_board(s);
     feed("[\"" + j +
@@ -754,7 +762,8 @@ TEST_F(client_test, invalid_update_is_refused_locally)
 {
     auto& s = c.subscribe(board::topic("b1"));
     std::vector<sock8::subscription_error> errors;
-    s.on_error([&](sock8::subscription_error const& e) { errors.push_back(e); });
+    s.on_error(
+        [&](sock8::subscription_error const& e) { errors.push_back(e); });
     c.opened(t0);
     (void)join_board(s);
 
@@ -770,7 +779,8 @@ TEST_F(client_test, update_refused_by_the_server_restores_self)
 {
     auto& s = c.subscribe(board::topic("b1"));
     std::vector<sock8::subscription_error> errors;
-    s.on_error([&](sock8::subscription_error const& e) { errors.push_back(e); });
+    s.on_error(
+        [&](sock8::subscription_error const& e) { errors.push_back(e); });
     c.opened(t0);
     auto const j = join_board(s);
 
@@ -811,9 +821,8 @@ TEST_F(client_test, unsubscribe_leaves_and_reports_presence_leaves)
     auto& s = c.subscribe(board::topic("b1"));
     std::vector<std::string> left;
     int closed = 0;
-    s.presence().on_leave([&](std::string const& k, entry const&) {
-        left.push_back(k);
-    });
+    s.presence().on_leave(
+        [&](std::string const& k, entry const&) { left.push_back(k); });
     s.on_closed([&] { ++closed; });
     c.opened(t0);
     auto const j = join_board(s);
