@@ -171,6 +171,21 @@ TEST(frame_parser, invalid_json_recovers_integer_and_escaped_values)
     EXPECT_EQ(r.f.topic, "t1");
 }
 
+TEST(frame_parser, deep_nesting_is_refused_with_refs_kept)
+{
+    std::string deep = R"(["1","2","room","e",{"a":)";
+    for (int i = 0; i < 40; ++i)
+        deep += "[";
+    for (int i = 0; i < 40; ++i)
+        deep += "]";
+    deep += "}]";
+
+    auto r = parse(deep);
+    EXPECT_EQ(r.ec, error::invalid_json);
+    EXPECT_EQ(r.f.ref, "2");
+    EXPECT_EQ(r.f.topic, "room");
+}
+
 TEST(frame_parser, not_an_array_is_malformed)
 {
     for (auto text : {R"({"topic":"t"})", R"("t")", "5", "null"}) {
