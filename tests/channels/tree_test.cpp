@@ -11,9 +11,29 @@
 #include <boost/mp11/list.hpp>
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <cstdlib>
+#include <new>
 #include <string>
 #include <string_view>
 #include <type_traits>
+
+// Counts every allocation of this test program, so the matching hot path
+// can be shown to allocate nothing.
+namespace {
+std::atomic<std::size_t> allocations{0};
+}
+
+void* operator new(std::size_t n)
+{
+    ++allocations;
+    if (void* p = std::malloc(n == 0 ? 1 : n))
+        return p;
+    throw std::bad_alloc();
+}
+
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace {
 
@@ -146,6 +166,26 @@ TEST(channels_tree, find_reports_parameter_errors)
 
     EXPECT_EQ(app::find("nope", f).error(), sock8::error::unmatched_topic);
     EXPECT_EQ(f.value, "nope");
+}
+
+TEST(channels_tree, find_does_not_allocate_on_success)
+{
+    std::string const topics[] = {"status", "org.acme.team.red.chat.lobby",
+                                  "org.acme.doc.d1.cursor.u-9"};
+    std::size_t found = 0;
+
+    std::size_t const before = allocations.load();
+    for (int round = 0; round != 100; ++round)
+        for (std::string const& t : topics)
+            found += app::find(t).has_value();
+    std::size_t const after = allocations.load();
+
+    EXPECT_EQ(found, 300u);
+    EXPECT_EQ(after, before);
+
+    // The counter does see allocations: making a long topic allocates.
+    auto const t = room::topic(std::string(64, 'x'));
+    EXPECT_GT(allocations.load(), after);
 }
 
 TEST(channels_tree, with_channel_dispatches_on_index)

@@ -51,6 +51,23 @@ constexpr bool is_topic_character(char c) noexcept
     }
 }
 
+// Index loops instead of std::string_view::find: GCC 12 cannot evaluate
+// the library's pointer-returning search on a template parameter object
+// when UBSan is on, and these run at compile time on the path pattern.
+constexpr std::size_t find_char(std::string_view s, char c,
+                                std::size_t from = 0) noexcept
+{
+    for (std::size_t i = from; i < s.size(); ++i)
+        if (s[i] == c)
+            return i;
+    return std::string_view::npos;
+}
+
+constexpr bool has_char(std::string_view s, char c) noexcept
+{
+    return find_char(s, c) != std::string_view::npos;
+}
+
 constexpr std::size_t count_segments(std::string_view p) noexcept
 {
     std::size_t n = 1;
@@ -67,9 +84,9 @@ constexpr std::string_view segment_at(std::string_view p,
     std::size_t begin = 0;
 
     for (; i != 0; --i)
-        begin = p.find('.', begin) + 1;
+        begin = find_char(p, '.', begin) + 1;
 
-    std::size_t const end = p.find('.', begin);
+    std::size_t const end = find_char(p, '.', begin);
     return p.substr(begin, end == std::string_view::npos ? p.size() - begin
                                                          : end - begin);
 }
@@ -81,8 +98,8 @@ constexpr bool is_parameter_segment(std::string_view s) noexcept
 
 constexpr path_status check_segment(std::string_view s) noexcept
 {
-    bool const open = s.find('{') != std::string_view::npos;
-    bool const close = s.find('}') != std::string_view::npos;
+    bool const open = has_char(s, '{');
+    bool const close = has_char(s, '}');
 
     if (s.empty())
         return path_status::empty_segment;
@@ -101,7 +118,7 @@ constexpr path_status check_segment(std::string_view s) noexcept
         return close ? path_status::mixed_brace : path_status::unclosed_brace;
 
     std::string_view const name = s.substr(1, s.size() - 2);
-    if (name.find_first_of("{}") != std::string_view::npos)
+    if (has_char(name, '{') || has_char(name, '}'))
         return path_status::stray_brace;
 
     if (name.empty() || !is_letter(name.front()))
