@@ -460,6 +460,17 @@ bool decode_into(boost::json::value const&, T&, validation_failure&,
 /// Not a schema type: says why at compile time.
 template <class T>
     requires(!schema_type<T>)
+boost::system::result<T, validation_failure>
+try_decode(boost::json::value const&, decode_options const& = {})
+{
+    detail::diagnose<T>();
+    return boost::system::result<T, validation_failure>(
+        boost::system::in_place_error, validation_failure{});
+}
+
+/// Not a schema type: says why at compile time.
+template <class T>
+    requires(!schema_type<T>)
 T decode(boost::json::value const&, decode_options const& = {})
 {
     detail::diagnose<T>();

@@ -236,6 +236,19 @@ void encode_members(T const& v, std::string& out)
     detail::encode_members_of(v, out, true);
 }
 
+/// Not a described struct of schema types: says why at compile time.
+template <class T>
+    requires(!described_struct<T>)
+void encode_members(T const&, std::string&)
+{
+    if constexpr (!detail::is_described_class_v<T>)
+        static_assert(detail::always_false<T>,
+                      "sock8: encode_members needs a struct described with "
+                      "BOOST_DESCRIBE_STRUCT");
+    else
+        detail::diagnose<T>();
+}
+
 /// Not a schema type: says why at compile time.
 template <class T>
     requires(!schema_type<T>)

@@ -66,6 +66,12 @@ int main()
     with_int_map m;
     (void)sock8::decode_into(boost::json::value{}, m, f);
 #endif
+#if defined(SOCK8_CASE_TRY_DECODE_UNDESCRIBED)
+    (void)sock8::try_decode<plain>(boost::json::value{});
+#endif
+#if defined(SOCK8_CASE_ENCODE_MEMBERS_OF_INT)
+    sock8::encode_members(1, out);
+#endif
 #if defined(SOCK8_CASE_CONSTRAINT_MISFIT)
     (void)sock8::validate(with_misfit{});
 #endif
