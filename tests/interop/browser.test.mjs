@@ -40,7 +40,7 @@ before(async () => {
 
 after(async () => {
     await context?.close();
-    await server?.stop();
+    await server?.stop_cleanly();
     if (user_data_dir)
         await rm(user_data_dir, { recursive: true, force: true });
 });

@@ -112,6 +112,18 @@ export async function start_server(args = [])
                 throw e;
             }
         },
+
+        /**
+         * Stops the server and fails unless it exited with 0: a crash or
+         * a sanitizer report at exit is a test failure, with its stderr.
+         */
+        async stop_cleanly()
+        {
+            const { code, signal } = await this.stop();
+            if (code !== 0)
+                throw new Error(`live_cursors exited with code ${code}, `
+                    + `signal ${signal}:\n${stderr}`);
+        },
     };
 }
 

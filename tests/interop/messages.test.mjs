@@ -29,7 +29,7 @@ before(async () => {
 
 after(async () => {
     await disconnect_all(sockets);
-    await server?.stop();
+    await server?.stop_cleanly();
 });
 
 test("a posted message reaches every member of the room", async () => {

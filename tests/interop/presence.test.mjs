@@ -30,7 +30,7 @@ before(async () => {
 
 after(async () => {
     await disconnect_all(sockets);
-    await server?.stop();
+    await server?.stop_cleanly();
 });
 
 test("every member's Presence.list shows everyone", async () => {
@@ -288,7 +288,7 @@ test("members come back when a stopped server restarts", async () => {
         const ref = metas_of(presence, "user:yara")[0].phx_ref;
 
         const lost = new Promise((resolve) => socket.onClose(resolve));
-        await first.stop();
+        await first.stop_cleanly();
         await within(3000, "the socket noticing the stop", lost);
 
         second = await start_server(["--port", port]);
@@ -299,6 +299,6 @@ test("members come back when a stopped server restarts", async () => {
         assert.deepEqual(keys_of(presence), ["user:yara"]);
     } finally {
         await first.stop();
-        await second?.stop();
+        await second?.stop_cleanly();
     }
 });

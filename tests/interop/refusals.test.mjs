@@ -31,7 +31,7 @@ before(async () => {
 
 after(async () => {
     await disconnect_all(sockets);
-    await server?.stop();
+    await server?.stop_cleanly();
 });
 
 test("joining a channel that was not granted is unauthorized", async () => {
