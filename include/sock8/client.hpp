@@ -30,6 +30,7 @@
 #include <sock8/detail/member_name.hpp>
 
 #include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/storage_ptr.hpp>
 #include <boost/json/value.hpp>
 #include <boost/system/errc.hpp>
@@ -1093,7 +1094,17 @@ private:
     {
         auto const ref =
             owner_->push(detail::push_kind::presence, event::presence, payload);
-        in_flight_.emplace_back(ref, self_);
+        in_flight_.emplace_back(ref, std::string(payload));
+    }
+
+    // What the server does with a presence push: merge it over the record.
+    void apply_patch(std::string const& patch, presence_type& record)
+    {
+        boost::system::error_code ec;
+        auto const v = boost::json::parse(patch, ec);
+        validation_failure failure;
+        if (!ec)
+            merge_into(v, record, failure);
     }
 
     void append_join_payload(std::string& out, std::string_view join_ref)
@@ -1132,15 +1143,19 @@ private:
             return;
 
         if (ok) {
-            confirmed_ = it->second;
-            in_flight_.erase(in_flight_.begin(), it + 1);
+            apply_patch(it->second, confirmed_);
+            in_flight_.erase(it);
             add_own_ref(detail::string_member(response, "ref"));
             return;
         }
 
-        // The server kept the record it had; so does self().
-        in_flight_.clear();
+        // The server kept the record it had: self() is that record with
+        // the pushes still on their way applied over it, as the server
+        // will apply them.
+        in_flight_.erase(it);
         self_ = confirmed_;
+        for (auto const& item : in_flight_)
+            apply_patch(item.second, self_);
         owner_->report("invalid presence", detail::own_copy(response),
                        detail::error_from_reason(
                            detail::string_member(response, "reason")));
@@ -1327,7 +1342,7 @@ private:
     std::string key_;
     std::vector<std::string> own_refs_;
     std::string latest_ref_;
-    std::vector<std::pair<std::uint64_t, presence_type>> in_flight_;
+    std::vector<std::pair<std::uint64_t, std::string>> in_flight_;
     roster_type roster_;
     presence_roster json_;
     std::vector<change> changes_;

@@ -796,6 +796,42 @@ TEST_F(client_test, update_refused_by_the_server_restores_self)
     EXPECT_EQ(errors[0].code, sock8::error::presence_too_large);
 }
 
+TEST_F(client_test, refused_update_keeps_later_updates_in_flight)
+{
+    auto& s = c.subscribe(board::topic("b1"));
+    c.opened(t0);
+    auto const j = join_board(s);
+    auto& p = s.presence();
+
+    ASSERT_TRUE(p.set<&cursor::y>(1e9));
+    ASSERT_TRUE(p.set<&cursor::typing>(true));
+    auto frames = sent();
+    ASSERT_EQ(frames.size(), 2u);
+    std::string const r1 = str(frames[0][1]);
+    std::string const r2 = str(frames[1][1]);
+
+    feed("[\"" + j + "\",\"" + r1 +
+         R"(","board.b1","phx_reply",{"status":"error","response":)"
+         R"({"reason":"presence record is too large"}}])");
+    EXPECT_EQ(p.self().y, 0);
+    EXPECT_TRUE(p.self().typing);
+
+    feed("[\"" + j + "\",\"" + r2 +
+         R"(","board.b1","phx_reply",)"
+         R"({"status":"ok","response":{"ref":"m2"}}])");
+    EXPECT_EQ(p.self().y, 0);
+    EXPECT_TRUE(p.self().typing);
+
+    // A later refusal goes back to what the server accepted: typing set.
+    ASSERT_TRUE(p.set<&cursor::x>(0.75));
+    std::string const r3 = str(sent().at(0)[1]);
+    feed("[\"" + j + "\",\"" + r3 +
+         R"(","board.b1","phx_reply",{"status":"error","response":)"
+         R"({"reason":"too many messages; slow down"}}])");
+    EXPECT_EQ(p.self().x.value(), 0);
+    EXPECT_TRUE(p.self().typing);
+}
+
 TEST_F(client_test, update_while_joining_is_sent_after_the_join)
 {
     auto& s = c.subscribe(board::topic("b1"));
