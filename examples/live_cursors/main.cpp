@@ -146,8 +146,8 @@ double parse_double(std::string_view flag, std::string_view text)
     char* end = nullptr;
     double const value = std::strtod(s.c_str(), &end);
     if (s.empty() || end != s.c_str() + s.size() || !(value > 0))
-        usage_error(std::string(flag) + " needs a positive number, not '" +
-                    s + "'");
+        usage_error(std::string(flag) + " needs a positive number, not '" + s +
+                    "'");
     return value;
 }
 
@@ -218,9 +218,11 @@ bool valid_name(std::string_view name)
     std::size_t code_points = 0;
     for (std::size_t i = 0; i < name.size();) {
         auto const c = static_cast<unsigned char>(name[i]);
-        std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2
-                                     : (c >> 4) == 0xe ? 3
-                                     : (c >> 3) == 0x1e ? 4 : 0;
+        std::size_t n = c < 0x80           ? 1
+                        : (c >> 5) == 0x6  ? 2
+                        : (c >> 4) == 0xe  ? 3
+                        : (c >> 3) == 0x1e ? 4
+                                           : 0;
         if (n == 0 || i + n > name.size())
             return false;
         for (std::size_t k = 1; k < n; ++k)
@@ -289,12 +291,18 @@ std::string_view kind_of(boost::json::value const* v)
     if (v == nullptr)
         return "nothing";
     switch (v->kind()) {
-    case boost::json::kind::null: return "null";
-    case boost::json::kind::bool_: return "a boolean";
-    case boost::json::kind::string: return "a string";
-    case boost::json::kind::array: return "an array";
-    case boost::json::kind::object: return "an object";
-    default: return "a number";
+    case boost::json::kind::null:
+        return "null";
+    case boost::json::kind::bool_:
+        return "a boolean";
+    case boost::json::kind::string:
+        return "a string";
+    case boost::json::kind::array:
+        return "an array";
+    case boost::json::kind::object:
+        return "an object";
+    default:
+        return "a number";
     }
 }
 
@@ -302,18 +310,15 @@ std::string_view kind_of(boost::json::value const* v)
 // sock8 channel, so the page posts here and the server emits for it.
 // The name is trusted as the sender, like the connect hook trusts it:
 // demo authentication only.
-sock8::beast::http_response post_message(core_type& core,
-                                         std::string_view body)
+sock8::beast::http_response post_message(core_type& core, std::string_view body)
 {
     boost::system::error_code ec;
     auto const parsed = boost::json::parse(body, ec);
     if (ec)
-        return refused(
-            {request_error("", "a JSON object", "invalid JSON")});
+        return refused({request_error("", "a JSON object", "invalid JSON")});
     auto const* request = parsed.if_object();
     if (request == nullptr)
-        return refused(
-            {request_error("", "a JSON object", kind_of(&parsed))});
+        return refused({request_error("", "a JSON object", kind_of(&parsed))});
 
     boost::json::array errors;
 
@@ -418,15 +423,13 @@ int main(int argc, char** argv)
 
     std::vector<static_file> const files{
         {"/", s.static_dir / "index.html", "text/html; charset=utf-8"},
-        {"/app.js", s.static_dir / "app.js",
-         "text/javascript; charset=utf-8"},
+        {"/app.js", s.static_dir / "app.js", "text/javascript; charset=utf-8"},
         {"/style.css", s.static_dir / "style.css", "text/css; charset=utf-8"},
         {"/phoenix.js", s.phoenix_js, "text/javascript; charset=utf-8"},
     };
     for (auto const& f : files) {
         if (!std::filesystem::is_regular_file(f.path)) {
-            std::cerr << "live_cursors: " << f.path.string()
-                      << " is missing";
+            std::cerr << "live_cursors: " << f.path.string() << " is missing";
             if (f.url == "/phoenix.js")
                 std::cerr << " (run scripts/setup, or pass --phoenix-js)";
             std::cerr << '\n';
@@ -446,13 +449,12 @@ int main(int argc, char** argv)
                 std::cerr << "live_cursors: " << m.identity << " joined "
                           << topic.str() << '\n';
             });
-        core.on_leave<chat_messages>(
-            [](auto const& topic, sock8::member_info const& m,
-               sock8::leave_reason why) {
-                std::cerr << "live_cursors: " << m.identity << " left "
-                          << topic.str() << " (" << sock8::to_string(why)
-                          << ")\n";
-            });
+        core.on_leave<chat_messages>([](auto const& topic,
+                                        sock8::member_info const& m,
+                                        sock8::leave_reason why) {
+            std::cerr << "live_cursors: " << m.identity << " left "
+                      << topic.str() << " (" << sock8::to_string(why) << ")\n";
+        });
     }
 
     // Runs on the transport's core strand, like every call into the core,
