@@ -83,9 +83,9 @@ struct channel
     static_assert((detail::presence_option<Options>::value && ...),
                   "sock8: unknown channel option; the only option is "
                   "sock8::presence<YourPresence>");
-    static_assert((0 + ... + int(detail::presence_option<Options>::value)) <=
-                      1,
-                  "sock8: a channel takes at most one sock8::presence option");
+    static_assert(
+        (0 + ... + int(detail::presence_option<Options>::value)) <= 1,
+        "sock8: a channel takes at most one sock8::presence option");
 
     /// The checked pattern and its segment table.
     using path_type = ::sock8::path<Path>;

@@ -127,8 +127,7 @@ public:
         @returns Its index, or parameter_count when the path has no such
         parameter.
     */
-    static constexpr std::size_t
-    parameter_index(std::string_view name) noexcept
+    static constexpr std::size_t parameter_index(std::string_view name) noexcept
     {
         for (std::size_t i = 0; i != parameter_count; ++i)
             if (parameter_names[i] == name)

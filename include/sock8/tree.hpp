@@ -48,8 +48,7 @@ namespace detail {
 template <fixed_string Prefix, class C>
 struct mounted
 {
-    static_assert(channel_type<C>,
-                  "sock8: mounted_t takes a sock8::channel");
+    static_assert(channel_type<C>, "sock8: mounted_t takes a sock8::channel");
     using type = void;
 };
 
@@ -87,9 +86,9 @@ struct flatten_entry
 
     // An empty list after a failed assert keeps the error output to the
     // one message above.
-    using type = std::conditional_t<channel_type<Entry>,
-                                    boost::mp11::mp_list<Entry>,
-                                    boost::mp11::mp_list<>>;
+    using type =
+        std::conditional_t<channel_type<Entry>, boost::mp11::mp_list<Entry>,
+                           boost::mp11::mp_list<>>;
 };
 
 template <fixed_string Prefix, class Tree>
@@ -181,8 +180,8 @@ private:
                   "topic; make their paths differ in a static segment or in "
                   "their number of segments");
 
-    static boost::system::result<std::size_t>
-    find_(std::string_view topic, parameter_error* failure)
+    static boost::system::result<std::size_t> find_(std::string_view topic,
+                                                    parameter_error* failure)
     {
         // One extra slot so a topic longer than every channel still splits
         // without writing past the end.
@@ -190,8 +189,7 @@ private:
         std::size_t const n =
             detail::split_topic(topic, parts.data(), parts.size());
 
-        for (std::size_t i = 0; i != size && n <= tables_::max_segments;
-             ++i) {
+        for (std::size_t i = 0; i != size && n <= tables_::max_segments; ++i) {
             detail::segment_table const& t = tables_::value[i];
             if (!detail::fits_shape(t, parts.data(), n))
                 continue;
@@ -202,8 +200,7 @@ private:
                 return i;
 
             detail::fill_failure(failure, m.code, m.parameter,
-                                 t.segments[m.segment].text,
-                                 parts[m.segment]);
+                                 t.segments[m.segment].text, parts[m.segment]);
             return make_error_code(m.code);
         }
 

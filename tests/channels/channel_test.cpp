@@ -32,8 +32,7 @@ TEST(channels_channel, exposes_path_and_types)
     EXPECT_EQ(chat::path, "chat.{roomId}.messages");
     EXPECT_TRUE((std::is_same_v<chat::message_type, chat_message>));
     EXPECT_TRUE((std::is_same_v<sock8::message_type_t<chat>, chat_message>));
-    EXPECT_TRUE(
-        (std::is_same_v<sock8::presence_type_t<chat>, chat_presence>));
+    EXPECT_TRUE((std::is_same_v<sock8::presence_type_t<chat>, chat_presence>));
 }
 
 TEST(channels_channel, presence_is_optional)

@@ -30,15 +30,18 @@ using bad = sock8::channel<"feed", int>;
 #elif defined(SOCK8_FAIL_UNKNOWN_OPTION)
 using bad = sock8::channel<"feed", msg, not_an_option>;
 #elif defined(SOCK8_FAIL_TWO_PRESENCE_OPTIONS)
-using bad = sock8::channel<"feed", msg, sock8::presence<pres>,
-                           sock8::presence<msg>>;
+using bad =
+    sock8::channel<"feed", msg, sock8::presence<pres>, sock8::presence<msg>>;
 #elif defined(SOCK8_FAIL_PRESENCE_NOT_CLASS)
 using bad = sock8::channel<"feed", msg, sock8::presence<int>>;
 #else
 using bad = with_presence;
 #endif
 
-std::size_t use() { return bad::parameter_count; }
+std::size_t use()
+{
+    return bad::parameter_count;
+}
 
 void presence_api()
 {

@@ -47,4 +47,7 @@ using bad = sock8::channel<"dm.{user}.{user}", msg>;
 using bad = sock8::channel<"chat.{roomId}.messages", msg>;
 #endif
 
-std::size_t use() { return bad::parameter_count; }
+std::size_t use()
+{
+    return bad::parameter_count;
+}

@@ -24,8 +24,8 @@ using bad = sock8::tree<room, typing, room>;
 #elif defined(SOCK8_FAIL_AMBIGUOUS_STATIC_VS_PARAMETER)
 using bad = sock8::tree<room, sock8::channel<"chat.lobby", msg>>;
 #elif defined(SOCK8_FAIL_AMBIGUOUS_PARAMETERS)
-using bad = sock8::tree<sock8::channel<"a.{x}.b", msg>,
-                        sock8::channel<"a.c.{y}", msg>>;
+using bad =
+    sock8::tree<sock8::channel<"a.{x}.b", msg>, sock8::channel<"a.c.{y}", msg>>;
 #elif defined(SOCK8_FAIL_AMBIGUOUS_THROUGH_MOUNT)
 using bad = sock8::tree<sock8::channel<"org.{o}.chat.{r}", msg>,
                         sock8::mount<"org.{orgId}", sub>>;
@@ -41,7 +41,10 @@ using bad = sock8::tree<sock8::mount<"org", room>>;
 using bad = sock8::tree<lobby, room, typing, sock8::mount<"org.{orgId}", sub>>;
 #endif
 
-std::size_t use() { return bad::size; }
+std::size_t use()
+{
+    return bad::size;
+}
 
 std::size_t index()
 {
@@ -54,7 +57,9 @@ std::size_t index()
 
 int dispatch()
 {
-    auto const f = [](auto) { return 1; };
+    auto const f = [](auto) {
+        return 1;
+    };
     int n = sub::with_channel(0, f);
 #if defined(SOCK8_FAIL_WITH_CHANNEL_EMPTY)
     n += sock8::tree<>::with_channel(0, f);

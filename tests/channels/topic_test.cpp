@@ -41,8 +41,8 @@ TEST(channels_topic, formats_positional_values)
 TEST(channels_topic, named_values_in_any_order)
 {
     auto const a = dm::topic("to"_param = "bob", "from"_param = "ann");
-    auto const b = dm::topic(sock8::param<"from">("ann"),
-                             sock8::param<"to">("bob"));
+    auto const b =
+        dm::topic(sock8::param<"from">("ann"), sock8::param<"to">("bob"));
 
     EXPECT_EQ(a.str(), "dm.ann.bob");
     EXPECT_EQ(a, b);
@@ -58,8 +58,7 @@ TEST(channels_topic, accepts_string_view_convertible_values)
 
     EXPECT_EQ(chat::topic(room).str(), "chat.room-7.messages");
     EXPECT_EQ(chat::topic(view).str(), "chat.x.messages");
-    EXPECT_EQ(chat::topic("roomId"_param = room).str(),
-              "chat.room-7.messages");
+    EXPECT_EQ(chat::topic("roomId"_param = room).str(), "chat.room-7.messages");
 }
 
 TEST(channels_topic, every_allowed_character)
@@ -75,8 +74,7 @@ TEST(channels_topic, length_limit_is_128_bytes)
     std::string const over(129, 'a');
 
     EXPECT_TRUE(chat::try_topic(at_limit));
-    EXPECT_EQ(chat::try_topic(over).error(),
-              sock8::error::parameter_too_long);
+    EXPECT_EQ(chat::try_topic(over).error(), sock8::error::parameter_too_long);
 }
 
 TEST(channels_topic, try_topic_reports_each_error)

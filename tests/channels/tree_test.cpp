@@ -32,8 +32,14 @@ void* operator new(std::size_t n)
     throw std::bad_alloc();
 }
 
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p) noexcept
+{
+    std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept
+{
+    std::free(p);
+}
 
 namespace {
 
@@ -57,11 +63,11 @@ using cursor = sock8::channel<"doc.{docId}.cursor.{userId}", other>;
 
 using chat_tree = sock8::tree<room, room_typing>;
 using org_tree = sock8::tree<sock8::mount<"team.{teamId}", chat_tree>, cursor>;
-using app = sock8::tree<status, lobby_typing,
-                        sock8::mount<"org.{orgId}", org_tree>>;
+using app =
+    sock8::tree<status, lobby_typing, sock8::mount<"org.{orgId}", org_tree>>;
 
-using org_room = sock8::mounted_t<"org.{orgId}",
-                                  sock8::mounted_t<"team.{teamId}", room>>;
+using org_room =
+    sock8::mounted_t<"org.{orgId}", sock8::mounted_t<"team.{teamId}", room>>;
 
 TEST(channels_tree, mounted_t_prefixes_the_path)
 {
@@ -70,9 +76,9 @@ TEST(channels_tree, mounted_t_prefixes_the_path)
     EXPECT_EQ(m::path, "org.{orgId}.chat.{roomId}");
     EXPECT_TRUE((std::is_same_v<m::message_type, msg>));
     EXPECT_TRUE((std::is_same_v<m::presence_type, pres>));
-    EXPECT_TRUE((std::is_same_v<
-                 m, sock8::channel<"org.{orgId}.chat.{roomId}", msg,
-                                   sock8::presence<pres>>>));
+    EXPECT_TRUE(
+        (std::is_same_v<m, sock8::channel<"org.{orgId}.chat.{roomId}", msg,
+                                          sock8::presence<pres>>>));
     EXPECT_EQ(org_room::path, "org.{orgId}.team.{teamId}.chat.{roomId}");
     EXPECT_EQ(org_room::parameter_count, 3u);
 }
@@ -81,8 +87,7 @@ TEST(channels_tree, flattens_nested_mounts_in_order)
 {
     using expected = boost::mp11::mp_list<
         status, lobby_typing, org_room,
-        sock8::channel<"org.{orgId}.team.{teamId}.chat.{roomId}.typing",
-                       other>,
+        sock8::channel<"org.{orgId}.team.{teamId}.chat.{roomId}.typing", other>,
         sock8::channel<"org.{orgId}.doc.{docId}.cursor.{userId}", other>>;
 
     EXPECT_TRUE((std::is_same_v<app::channels, expected>));
@@ -196,11 +201,9 @@ TEST(channels_tree, with_channel_dispatches_on_index)
         EXPECT_EQ(back, i);
     }
 
-    std::string_view const path =
-        app::with_channel(*app::find("org.a.doc.b.cursor.c"),
-                          [](auto c) -> std::string_view {
-                              return decltype(c)::type::path;
-                          });
+    std::string_view const path = app::with_channel(
+        *app::find("org.a.doc.b.cursor.c"),
+        [](auto c) -> std::string_view { return decltype(c)::type::path; });
     EXPECT_EQ(path, "org.{orgId}.doc.{docId}.cursor.{userId}");
 
     bool const presence =

@@ -32,7 +32,10 @@ constexpr bool is_letter(char c) noexcept
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+constexpr bool is_digit(char c) noexcept
+{
+    return c >= '0' && c <= '9';
+}
 
 // The characters a topic segment may hold, static or parameter. The dot is
 // the separator and braces mark parameters, so both are out; the rest are
@@ -43,7 +46,13 @@ constexpr bool is_topic_character(char c) noexcept
         return true;
 
     switch (c) {
-    case '_': case '-': case ':': case '@': case '~': case '+': case '=':
+    case '_':
+    case '-':
+    case ':':
+    case '@':
+    case '~':
+    case '+':
+    case '=':
     case '!':
         return true;
     default:

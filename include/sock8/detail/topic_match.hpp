@@ -32,8 +32,8 @@ struct segment_table
 struct match_outcome
 {
     error code = no_error;
-    std::size_t parameter = 0;  // path-order index of the failing parameter
-    std::size_t segment = 0;    // its segment index
+    std::size_t parameter = 0; // path-order index of the failing parameter
+    std::size_t segment = 0;   // its segment index
 };
 
 constexpr error check_value(std::string_view v) noexcept
@@ -59,8 +59,8 @@ constexpr std::size_t split_topic(std::string_view topic,
 
     for (;;) {
         std::size_t const dot = topic.find('.', begin);
-        std::size_t const end = dot == std::string_view::npos ? topic.size()
-                                                              : dot;
+        std::size_t const end =
+            dot == std::string_view::npos ? topic.size() : dot;
         if (n < capacity)
             parts[n] = topic.substr(begin, end - begin);
         ++n;
@@ -74,8 +74,7 @@ constexpr std::size_t split_topic(std::string_view topic,
 // static segments. Parameter segments take any text here; their values
 // are checked by check_parameters so that a bad value on a channel that
 // otherwise fits is reported as a parameter error, not as unmatched.
-constexpr bool fits_shape(segment_table const& t,
-                          std::string_view const* parts,
+constexpr bool fits_shape(segment_table const& t, std::string_view const* parts,
                           std::size_t n) noexcept
 {
     if (t.count != n)
