@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,10 +39,18 @@ struct cursor
 };
 BOOST_DESCRIBE_STRUCT(cursor, (), (x, y, typing))
 
+struct label
+{
+    std::optional<std::string> text;
+};
+BOOST_DESCRIBE_STRUCT(label, (), (text))
+
 using chat = sock8::channel<"chat.{roomId}", chat_message>;
+using labels =
+    sock8::channel<"labels.{id}", chat_message, sock8::presence<label>>;
 using board =
     sock8::channel<"board.{boardId}", chat_message, sock8::presence<cursor>>;
-using app = sock8::tree<chat, board>;
+using app = sock8::tree<chat, board, labels>;
 
 static_assert(sock8::client_core<sock8::client<app>>);
 
@@ -271,6 +280,19 @@ TEST_F(client_test, frames_with_a_stale_join_ref_are_dropped)
          R"(",null,"board.b1","presence_state",)"
          R"({"me":{"metas":[{"phx_ref":"m2","x":0,"y":0,"typing":false}]}}])");
     EXPECT_EQ(joins, 1);
+
+    // Pushes, errors and closes of the old join do not touch the new one.
+    int messages = 0;
+    s.on_message([&](chat_message const&) { ++messages; });
+    feed("[\"" + j1 +
+         R"(",null,"board.b1","message",{"text":"old","author":"a"}])");
+    feed("[\"" + j1 + "\",\"" + j1 + R"(","board.b1","phx_error",{}])");
+    feed("[\"" + j1 + "\",\"" + j1 + R"(","board.b1","phx_close",{}])");
+    EXPECT_EQ(messages, 0);
+    EXPECT_EQ(s.state(), sock8::subscription_state::joined);
+    feed("[\"" + j2 +
+         R"(",null,"board.b1","message",{"text":"new","author":"a"}])");
+    EXPECT_EQ(messages, 1);
 }
 
 TEST_F(client_test, messages_are_decoded_and_typed)
@@ -830,6 +852,26 @@ TEST_F(client_test, refused_update_keeps_later_updates_in_flight)
          R"({"reason":"too many messages; slow down"}}])");
     EXPECT_EQ(p.self().x.value(), 0);
     EXPECT_TRUE(p.self().typing);
+}
+
+TEST_F(client_test, set_sends_one_member_and_null_clears_an_optional)
+{
+    auto& s = c.subscribe(labels::topic("l1"));
+    c.opened(t0);
+    auto frames = sent();
+    ASSERT_EQ(frames.size(), 1u);
+    std::string const j = str(frames[0][0]);
+    feed("[\"" + j + "\",\"" + j +
+         R"(","labels.l1","phx_reply",)"
+         R"({"status":"ok","response":{"key":"me","ref":"m1"}}])");
+
+    ASSERT_TRUE(s.presence().set<&label::text>(std::string("todo")));
+    ASSERT_TRUE(s.presence().set<&label::text>(std::nullopt));
+    frames = sent();
+    ASSERT_EQ(frames.size(), 2u);
+    EXPECT_EQ(frames[0][4], boost::json::parse(R"({"text":"todo"})"));
+    EXPECT_EQ(frames[1][4], boost::json::parse(R"({"text":null})"));
+    EXPECT_FALSE(s.presence().self().text);
 }
 
 TEST_F(client_test, update_while_joining_is_sent_after_the_join)
