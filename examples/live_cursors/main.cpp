@@ -236,9 +236,14 @@ bool valid_name(std::string_view name)
     return code_points >= 1 && code_points <= 64;
 }
 
+// The name comes from the query (`params: {name}`), or from phoenix's
+// authToken option, which travels as a WebSocket subprotocol instead of in
+// the URL; here the "token" is the bare name, for the demo.
 void authorize(sock8::authorization<app>& auth)
 {
-    auto const name = auth.request().query_value("name");
+    auto name = auth.request().query_value("name");
+    if (name.empty())
+        name = auth.request().auth_token;
     if (name.empty())
         return auth.refuse("no name: connect with ?name=...");
     if (!valid_name(name))

@@ -9,7 +9,7 @@ import { join as join_path } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
-import { start_server } from "./helpers.mjs";
+import { start_server, within } from "./helpers.mjs";
 
 const wait = { timeout: 5000 };
 const output_dir = process.env.SOCK8_INTEROP_OUTPUT
@@ -181,5 +181,31 @@ test("a refused room shows a readable error", { timeout: 30000 },
             .waitFor(wait);
         assert.equal(await page.getByTestId("name-dialog").isVisible(), false);
         await shot(page, "7-bad-room");
+        await page.close();
+    });
+
+test("the browser accepts the handshake of phoenix's authToken option",
+    { timeout: 30000 }, async () => {
+        // Browsers fail a WebSocket whose server does not answer the
+        // "phoenix" subprotocol the client offered; Node's ws is laxer
+        // about some details, so this is checked in Chromium too.
+        const page = await context.newPage();
+        await page.goto(`${server.http}/`);
+        const result = await within(10000, "the token socket in Chromium",
+            page.evaluate(() => new Promise((resolve) => {
+            const socket = new window.Phoenix.Socket("/socket",
+                { authToken: "chromium~~~" });
+            socket.onError(() => resolve({ error: "socket error" }));
+            socket.connect();
+            const channel = socket.channel("chat.token.messages", {});
+            const presence = new window.Phoenix.Presence(channel);
+            presence.onSync(() => resolve({
+                protocol: socket.conn.protocol,
+                keys: presence.list((k) => k),
+            }));
+            channel.join();
+        })));
+        assert.deepEqual(result,
+            { protocol: "phoenix", keys: ["user:chromium~~~"] });
         await page.close();
     });

@@ -211,3 +211,27 @@ test("a raw client gets the presence_state after its join reply",
         raw.ws.close();
         await within(3000, "raw close", once(raw.ws, "close"));
     });
+
+test("phoenix's authToken option can carry the identity", async () => {
+    // btoa gives "fn5+dG9r": phoenix sends standard base64 under its
+    // base64url prefix, so the server must decode both alphabets. (A "/"
+    // would not even leave the client: it is not allowed in a
+    // subprotocol, so such tokens fail in phoenix itself.)
+    const token = "~~~tok";
+    const { Socket } = await import("phoenix");
+    const socket = new Socket(server.socket_url, {
+        transport: WebSocket,
+        authToken: token,
+        heartbeatIntervalMs: 300,
+    });
+    sockets.push(socket);
+    const opened = new Promise((resolve) => socket.onOpen(resolve));
+    socket.connect();
+    // ws fails the handshake unless the server answers the "phoenix"
+    // subprotocol it offered, as browsers do.
+    await within(5000, "the token socket opening", opened);
+    assert.equal(socket.conn.protocol, "phoenix");
+
+    const { presence } = await join(socket, "chat.token.messages");
+    assert.deepEqual(keys_of(presence), [`user:${token}`]);
+});
