@@ -80,8 +80,9 @@ struct client_options
     /// How messages and presence records from the server are decoded.
     decode_options decode{};
 
-    /// Bounds on incoming frames.
-    frame_limits limits{};
+    /// Bounds on incoming frames; larger than the server's, since a
+    /// snapshot or coalesced diff of a big room is one frame.
+    frame_limits limits{16 * 1024 * 1024};
 
     /// Where the client reports what it does; nothing when empty.
     log_hook log{};
@@ -764,6 +765,8 @@ private:
             log(log_level::warning, "join refused on ", s.topic_str_, ": ",
                 reason);
             s.state_ = subscription_state::refused;
+            // What a previous join showed is no longer known to be true.
+            s.handle_ended();
             s.report(std::string(reason), own_copy(response),
                      error_from_reason(reason));
             return;
@@ -1607,7 +1610,8 @@ public:
 
         Joins now when connected, else on the next opened(). Subscribing to
         a topic already subscribed returns the same subscription (and
-        rejoins it if it was closed).
+        rejoins it if it was closed or leaving; a refused one waits for
+        the next reconnect).
 
         @param t A topic of a channel of Tree; any other channel does not
         compile.
@@ -1623,7 +1627,10 @@ public:
         // subscription found is of this channel.
         if (auto* found = engine_.find(t.str())) {
             auto& s = static_cast<subscription<C>&>(*found);
-            if (s.state() == subscription_state::closed)
+            // A leave on its way is overtaken: the server handles the leave
+            // first, and its reply and phx_close carry the old join ref.
+            if (s.state() == subscription_state::closed ||
+                s.state() == subscription_state::leaving)
                 engine_.start(s);
             return s;
         }

@@ -387,6 +387,29 @@ TEST_F(client_test, refused_join_is_reported_and_not_retried_until_reconnect)
     EXPECT_EQ(s.state(), sock8::subscription_state::joining);
 }
 
+TEST_F(client_test, refused_rejoin_forgets_the_roster)
+{
+    auto& s = c.subscribe(board::topic("b1"));
+    std::vector<std::string> left;
+    s.presence().on_leave(
+        [&](std::string const& k, entry const&) { left.push_back(k); });
+    c.opened(t0);
+    auto const j = join_board(s);
+    feed("[\"" + j +
+         R"(",null,"board.b1","presence_state",{)"
+         R"("ann":{"metas":[{"phx_ref":"a1","x":0,"y":0,"typing":false}]}}])");
+
+    c.closed(t0 + 1s);
+    c.opened(t0 + 2s);
+    std::string const j2 = str(sent().at(0)[0]);
+    feed("[\"" + j2 + "\",\"" + j2 +
+         R"(","board.b1","phx_reply",)"
+         R"({"status":"error","response":{"reason":"unauthorized"}}])");
+    EXPECT_EQ(s.state(), sock8::subscription_state::refused);
+    EXPECT_TRUE(s.presence().roster().empty());
+    EXPECT_EQ(left, std::vector<std::string>{"ann"});
+}
+
 TEST_F(client_test, unmatched_topic_reply_with_null_join_ref_refuses)
 {
     auto& s = c.subscribe(chat::topic("lobby"));
@@ -926,6 +949,34 @@ TEST_F(client_test, unsubscribe_leaves_and_reports_presence_leaves)
     // The phx_close that follows changes nothing.
     feed("[\"" + j + "\",\"" + j + R"(","board.b1","phx_close",{}])");
     EXPECT_EQ(closed, 1);
+}
+
+TEST_F(client_test, subscribe_during_a_leave_joins_again)
+{
+    auto& s = c.subscribe(chat::topic("lobby"));
+    int closed = 0;
+    s.on_closed([&] { ++closed; });
+    c.opened(t0);
+    feed(R"(["1","1","chat.lobby","phx_reply",)"
+         R"({"status":"ok","response":{}}])");
+    (void)sent();
+
+    c.unsubscribe(s);
+    EXPECT_EQ(&c.subscribe(chat::topic("lobby")), &s);
+    auto frames = sent();
+    ASSERT_EQ(frames.size(), 2u);
+    EXPECT_EQ(str(frames[0][3]), "phx_leave");
+    EXPECT_EQ(str(frames[1][3]), "phx_join");
+    std::string const j2 = str(frames[1][0]);
+
+    // The leave's reply and close belong to the old join.
+    feed("[\"1\",\"" + str(frames[0][1]) +
+         R"(","chat.lobby","phx_reply",{"status":"ok","response":{}}])");
+    feed(R"(["1","1","chat.lobby","phx_close",{}])");
+    EXPECT_EQ(closed, 0);
+    feed("[\"" + j2 + "\",\"" + j2 +
+         R"(","chat.lobby","phx_reply",{"status":"ok","response":{}}])");
+    EXPECT_EQ(s.state(), sock8::subscription_state::joined);
 }
 
 TEST_F(client_test, messages_before_the_join_reply_are_dropped)
