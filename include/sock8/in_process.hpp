@@ -233,7 +233,11 @@ public:
 
     /** Breaks @p link abruptly: no leave, no close frame. Both sides see
         the connection closed; frames in flight are lost. */
-    void drop(link_id link) { break_link(links_.at(link)); }
+    void drop(link_id link)
+    {
+        break_link(links_.at(link));
+        run();
+    }
 
     /** Holds every frame to @p link until resume(). */
     void pause(link_id link) { links_.at(link).paused = true; }
