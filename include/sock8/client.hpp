@@ -420,9 +420,10 @@ public:
         if (connected_ && next_heartbeat_ <= now) {
             if (heartbeat_ref_) {
                 // Like phoenix: an unanswered heartbeat means the
-                // connection is dead even if the socket looks open.
+                // connection is dead even if the socket looks open. Not
+                // 1000, which tells some transports not to reconnect.
                 log(log_level::warning, "heartbeat timeout; closing");
-                actions_.close(0, close_code::normal, "heartbeat timeout");
+                actions_.close(0, close_code::going_away, "heartbeat timeout");
                 disconnect(now);
                 return;
             }
@@ -1582,8 +1583,10 @@ private:
       what changed meanwhile.
     - Heartbeats are sent every `heartbeat_interval` while connected; when
       one is still unanswered as the next is due, the client asks the
-      transport to close (code 1000, reason "heartbeat timeout", as
-      phoenix) and behaves as after closed(). The transport reconnects.
+      transport to close (reason "heartbeat timeout", as phoenix; code
+      1001 rather than phoenix's 1000, so that a transport that does not
+      reconnect after a normal close still does) and behaves as after
+      closed(). The transport reconnects.
 
     @note Pushes made by the application between events (a join from
     subscribe, a presence update) time out `push_timeout` after the time of

@@ -200,6 +200,7 @@ TEST_F(client_test, heartbeat_every_interval_and_close_when_unanswered)
     ASSERT_EQ(acts.size(), 1u);
     EXPECT_EQ(acts[0].what, sock8::action::kind::close);
     EXPECT_EQ(acts[0].reason, "heartbeat timeout");
+    EXPECT_EQ(acts[0].code, sock8::close_code::going_away);
     EXPECT_FALSE(c.connected());
 }
 
