@@ -626,6 +626,15 @@ private:
             s.join_ref_);
     }
 
+    // A leave nobody waits for: its reply finds no pending push.
+    void send_leave(subscription_base& s)
+    {
+        std::string const ref = std::to_string(next_ref_++);
+        std::string out;
+        encode_frame(out, s.join_ref_, ref, s.topic_str_, event::leave, "{}");
+        actions_.send(0, make_frame(std::move(out)));
+    }
+
     void schedule_rejoin(subscription_base& s, time_point now)
     {
         auto const& backoff = options_.rejoin_backoff;
@@ -799,6 +808,10 @@ private:
                 if (s.state_ != subscription_state::joining)
                     break;
                 log(log_level::warning, "join timeout on ", s.topic_str_);
+
+                // As phoenix: should the join still arrive, it must not
+                // leave a member behind on the server.
+                send_leave(s);
                 schedule_rejoin(s, now);
                 s.report("join timeout", {},
                          make_error_code(boost::system::errc::timed_out));

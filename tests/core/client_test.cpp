@@ -472,6 +472,12 @@ TEST_F(client_test, join_timeout_rejoins_with_backoff)
     ASSERT_EQ(reasons.size(), 1u);
     EXPECT_EQ(reasons[0], "join timeout");
 
+    // The timed-out join is left, in case the server still processes it.
+    auto leave = sent();
+    ASSERT_EQ(leave.size(), 1u);
+    EXPECT_EQ(str(leave[0][0]), "1");
+    EXPECT_EQ(str(leave[0][3]), "phx_leave");
+
     c.advance(t0 + 11s);
     auto frames = sent();
     ASSERT_EQ(frames.size(), 1u);
