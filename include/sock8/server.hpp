@@ -127,9 +127,8 @@ public:
         @throws validation_exception when the message breaks a constraint;
         nothing is sent then.
     */
-    template <channel_type Channel>
-    std::size_t emit(topic<Channel> const& instance,
-                     message_type_t<Channel> const& message)
+    template <channel_type Channel, class Message>
+    std::size_t emit(topic<Channel> const& instance, Message const& message)
     {
         auto r = try_emit(instance, message);
         if (!r)
@@ -139,12 +138,14 @@ public:
 
     /** Like emit, but returns the validation failure instead of throwing.
      */
-    template <channel_type Channel>
+    template <channel_type Channel, class Message>
     boost::system::result<std::size_t, validation_failure>
-    try_emit(topic<Channel> const& instance,
-             message_type_t<Channel> const& message)
+    try_emit(topic<Channel> const& instance, Message const& message)
     {
         require_channel<Channel>();
+        static_assert(std::is_same_v<Message, message_type_t<Channel>>,
+                      "sock8: emit takes the message type the channel "
+                      "declares (sock8::message_type_t<Channel>)");
 
         validation_failure failure;
         scratch_.clear();
