@@ -101,13 +101,13 @@ TEST(beast_server, phoenix_subprotocol_is_answered_and_token_decoded)
     sock8::beast::server server(io.ioc, core, quick_options());
 
     // phoenix.js encodes with btoa: the standard alphabet, unpadded.
-    // "user??>" is dXNlcj8/Pg== ("/" only appears in the standard one).
+    // "user?\?>" is dXNlcj8/Pg== ("/" only appears in the standard one).
     ws_peer peer;
     ASSERT_FALSE(peer.connect(server.port(), ws_target,
                               "phoenix, base64url.bearer.phx.dXNlcj8/Pg"));
     EXPECT_EQ(peer.response[bhttp::field::sec_websocket_protocol],
               "phoenix");
-    EXPECT_EQ(core.last_request().auth_token, "user??>");
+    EXPECT_EQ(core.last_request().auth_token, "user?\?>");
 
     // base64url proper: "?>?" is Pz4_ in base64url.
     ws_peer url;
@@ -207,6 +207,42 @@ TEST(beast_server, congestion_clears_when_the_queue_drains)
               core.position("congested 1 off"));
     EXPECT_FALSE(core.saw("closed 1"));
 }
+
+// Many small frames queued at once: with batching they share socket
+// writes, without it each has its own; either way all arrive, in order.
+class beast_server_batching : public ::testing::TestWithParam<std::size_t>
+{
+};
+
+TEST_P(beast_server_batching, many_small_frames_arrive_in_order)
+{
+    test_server_core core;
+    io_threads io;
+    auto o = quick_options();
+    o.write_batch_bytes = GetParam();
+    o.soft_send_limit = 64 * 1024 * 1024;
+    o.hard_send_limit = 128 * 1024 * 1024;
+    sock8::beast::server server(io.ioc, core, o);
+
+    ws_peer peer;
+    ASSERT_FALSE(peer.connect(server.port(), ws_target));
+    int const n = 20000;
+    ASSERT_FALSE(peer.write("count:" + std::to_string(n)));
+    for (int i = 0; i < n; ++i) {
+        std::string got;
+        ASSERT_FALSE(peer.read(got));
+        ASSERT_EQ(got, "[null,null,\"t\",\"n\",{\"i\":" +
+                           std::to_string(i) + "}]");
+    }
+    ASSERT_FALSE(peer.write("after"));
+    std::string got;
+    ASSERT_FALSE(peer.read(got));
+    EXPECT_EQ(got, "after");
+}
+
+INSTANTIATE_TEST_SUITE_P(write_batch_bytes, beast_server_batching,
+                         ::testing::Values(std::size_t{0},
+                                           std::size_t{64 * 1024}));
 
 TEST(beast_server, an_abrupt_drop_reaches_closed)
 {

@@ -78,7 +78,8 @@ inline bool eventually(std::function<bool()> const& pred,
 
     "broadcast:<n>" sends one shared frame of n bytes to every open
     connection; "flood:<count>:<n>" queues one n-byte frame count times to
-    the sender; "deadline:<ms>" asks to be advanced; "close" closes the
+    the sender; "count:<n>" sends n distinct small frames in order to the
+    sender; "deadline:<ms>" asks to be advanced; "close" closes the
     sender with 1012 "asked"; anything else is echoed. A query token=bad
     is refused with error::unauthorized. stop() says "bye" and closes
     everyone with 1001.
@@ -132,6 +133,11 @@ struct test_server_core
             auto const f = sock8::make_frame(std::string(n, 'f'));
             for (std::size_t i = 0; i < count; ++i)
                 q.send(id, f);
+        } else if (t.starts_with("count:")) {
+            auto const n = std::stoi(t.substr(6));
+            for (int i = 0; i < n; ++i)
+                q.send(id, sock8::make_frame("[null,null,\"t\",\"n\",{\"i\":" +
+                                             std::to_string(i) + "}]"));
         } else if (t.starts_with("deadline:")) {
             deadline = now + std::chrono::milliseconds(std::stoi(t.substr(9)));
         } else if (t == "close") {

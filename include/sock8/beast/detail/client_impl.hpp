@@ -108,11 +108,11 @@ public:
     template <class F>
     void post(F f)
     {
-        net::post(strand_,
-                  [self = this->shared_from_this(), f = std::move(f)]() mutable {
-                      f(self->core_);
-                      self->after_core();
-                  });
+        auto self = this->shared_from_this();
+        net::post(strand_, [self, f = std::move(f)]() mutable {
+            f(self->core_);
+            self->after_core();
+        });
     }
 
     void stop(std::function<void()> done)

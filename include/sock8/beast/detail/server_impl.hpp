@@ -17,6 +17,7 @@
 // They talk by posting to each other. The only state read across strands
 // is a session's count of queued bytes and its congested flag (atomics).
 
+#include <sock8/beast/detail/batching_stream.hpp>
 #include <sock8/beast/detail/url.hpp>
 #include <sock8/beast/http.hpp>
 #include <sock8/transport.hpp>
@@ -64,6 +65,11 @@ struct server_options
     std::size_t soft_send_limit = 256 * 1024;
     /// Queued bytes past which the connection is closed with 1008.
     std::size_t hard_send_limit = 4 * 1024 * 1024;
+    /// Queued frames up to this many bytes together are written with one
+    /// socket write (their bytes are copied once into a per-connection
+    /// buffer); a larger frame is written on its own, straight from the
+    /// shared buffer. 0 writes every frame on its own.
+    std::size_t write_batch_bytes = 64 * 1024;
     /// Time allowed to read the HTTP request and finish the upgrade.
     std::chrono::milliseconds handshake_timeout{10'000};
     /// Time allowed for a close handshake before the socket is dropped.
@@ -109,7 +115,8 @@ class server_session
 {
 public:
     using impl_type = server_impl<Core>;
-    using stream_type = bws::stream<boost::beast::tcp_stream>;
+    using stream_type =
+        bws::stream<batching_stream<boost::beast::tcp_stream>>;
 
     server_session(std::shared_ptr<impl_type> server, tcp::socket socket)
         : server_(std::move(server))
@@ -158,7 +165,7 @@ public:
         close_reason_ = bws::close_reason(static_cast<bws::close_code>(code),
                                           std::string_view(reason));
         if (drop_queue) {
-            std::size_t keep = writing_ ? 1 : 0;
+            std::size_t const keep = writing_ ? in_flight_ : 0;
             while (queue_.size() > keep) {
                 queued_bytes_ -= queue_.back()->size();
                 queue_.pop_back();
@@ -198,6 +205,10 @@ public:
         t.keep_alive_pings = false;
         ws_.set_option(t);
         ws_.read_message_max(0);
+        // Beast cuts messages into 4 KiB frames by default, one socket
+        // write each; whole messages take one write (measured: 16 times
+        // fewer writes for a 64 KiB frame).
+        ws_.auto_fragment(false);
         if (answer_phoenix)
             ws_.set_option(bws::stream_base::decorator(
                 [](bws::response_type& res) {
@@ -443,13 +454,58 @@ private:
                 start_close();
             return;
         }
+
+        // Small frames queued together go out in one socket write; a lone
+        // or large frame is written straight from its shared buffer.
+        std::size_t const limit = server_->options().write_batch_bytes;
+        std::size_t count = 0;
+        std::size_t total = 0;
+        for (auto const& f : queue_) {
+            if (total + f->size() > limit)
+                break;
+            total += f->size();
+            ++count;
+        }
         writing_ = true;
         ws_.text(true);
-        ws_.async_write(net::buffer(*queue_.front()),
-                        [self = this->shared_from_this()](
+        if (count < 2) {
+            in_flight_ = 1;
+            ws_.async_write(net::buffer(*queue_.front()),
+                            [self = this->shared_from_this()](
+                                error_code ec, std::size_t) {
+                                self->on_write(ec);
+                            });
+            return;
+        }
+        in_flight_ = count;
+        ws_.next_layer().begin_batch();
+        write_batched(0);
+    }
+
+    void write_batched(std::size_t i)
+    {
+        ws_.async_write(net::buffer(*queue_[i]),
+                        [self = this->shared_from_this(), i](
                             error_code ec, std::size_t) {
-                            self->on_write(ec);
+                            self->on_batched(ec, i);
                         });
+    }
+
+    void on_batched(error_code ec, std::size_t i)
+    {
+        if (finished_ || ec) {
+            writing_ = false;
+            finish();
+            return;
+        }
+        if (i + 1 < in_flight_) {
+            write_batched(i + 1);
+            return;
+        }
+        ws_.next_layer().async_flush(
+            [self = this->shared_from_this()](error_code e) {
+                self->on_write(e);
+            });
     }
 
     void on_write(error_code ec)
@@ -457,8 +513,12 @@ private:
         writing_ = false;
         if (finished_)
             return;
-        std::size_t const n = queue_.front()->size();
-        queue_.pop_front();
+        std::size_t n = 0;
+        for (std::size_t i = 0; i < in_flight_; ++i) {
+            n += queue_.front()->size();
+            queue_.pop_front();
+        }
+        in_flight_ = 0;
         std::size_t const left = queued_bytes_ -= n;
         if (congested_ && left < server_->options().soft_send_limit / 2)
             server_->post_drained(this->shared_from_this());
@@ -508,6 +568,7 @@ private:
     bhttp::response<bhttp::string_body> res_;
     std::string remote_address_;
     std::deque<shared_frame> queue_;
+    std::size_t in_flight_ = 0;
     bws::close_reason close_reason_;
     bool upgrading_ = false;
     bool accepted_ = false;
@@ -637,11 +698,11 @@ public:
     template <class F>
     void post(F f)
     {
-        net::post(strand_,
-                  [self = this->shared_from_this(), f = std::move(f)]() mutable {
-                      f(self->core_);
-                      self->after_core();
-                  });
+        auto self = this->shared_from_this();
+        net::post(strand_, [self, f = std::move(f)]() mutable {
+            f(self->core_);
+            self->after_core();
+        });
     }
 
     void stop(std::function<void()> done)
