@@ -23,4 +23,9 @@
 #include <sock8/server_options.hpp>
 #include <sock8/transport.hpp>
 
+// Declaring schemas takes these macros: BOOST_DESCRIBE_STRUCT and
+// BOOST_DESCRIBE_ENUM.
+#include <boost/describe/class.hpp>
+#include <boost/describe/enum.hpp>
+
 #endif
