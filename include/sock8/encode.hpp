@@ -7,6 +7,7 @@
 #define SOCK8_ENCODE_HPP
 
 #include <sock8/validation.hpp>
+#include <sock8/detail/json_escape.hpp>
 #include <sock8/detail/schema_traits.hpp>
 
 #include <boost/mp11/algorithm.hpp>
@@ -23,43 +24,16 @@ namespace sock8 {
 /** Appends s to out as a JSON string, quotes included.
 
     '"' and '\\' are escaped, control characters as \\b \\f \\n \\r \\t or
-    \\u00XX; every other byte is copied as is.
+    \\u00XX; valid UTF-8 is copied as is.
 
     @param s the text, UTF-8
     @param out the buffer appended to
-    @note Invalid UTF-8 is not repaired.
+    @note Bytes that are not valid UTF-8 become U+FFFD: the text ends up
+    in WebSocket text frames, which browsers close on invalid UTF-8.
 */
 inline void encode_string(std::string_view s, std::string& out)
 {
-    static constexpr char hex[] = "0123456789abcdef";
-
-    out.push_back('"');
-    char const* run = s.data();
-    char const* const end = s.data() + s.size();
-    for (char const* p = run; p != end; ++p) {
-        auto const c = static_cast<unsigned char>(*p);
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-
-        // copy the clean run in one go, then the escape
-        out.append(run, p);
-        run = p + 1;
-        switch (c) {
-        case '"': out.append("\\\""); break;
-        case '\\': out.append("\\\\"); break;
-        case '\b': out.append("\\b"); break;
-        case '\f': out.append("\\f"); break;
-        case '\n': out.append("\\n"); break;
-        case '\r': out.append("\\r"); break;
-        case '\t': out.append("\\t"); break;
-        default: {
-            char const u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-            out.append(u, 6);
-        }
-        }
-    }
-    out.append(run, end);
-    out.push_back('"');
+    detail::append_json_string(out, s);
 }
 
 namespace detail {

@@ -250,3 +250,16 @@ TEST(encode, round_trip)
 
 } // namespace
 } // namespace schema_test
+
+// A C++ string is not checked for UTF-8 when it is set; what goes on the
+// wire must be, or browsers close the WebSocket on the text frame.
+TEST(encode, invalid_utf8_becomes_the_replacement_character)
+{
+    std::string out;
+    sock8::encode_string("a\xff" "b", out);
+    EXPECT_EQ(out, "\"a\xEF\xBF\xBD" "b\"");
+
+    out.clear();
+    sock8::encode_string("caf\xC3\xA9", out); // valid: copied as is
+    EXPECT_EQ(out, "\"caf\xC3\xA9\"");
+}
