@@ -137,7 +137,9 @@ export async function connect(server, name, options = {})
     const socket = new Socket(server.socket_url, {
         transport: WebSocket,
         params: name === undefined ? {} : { name },
-        heartbeatIntervalMs: 300,
+        // Phoenix drops a socket whose heartbeat reply misses one
+        // interval; a second leaves room for a busy machine.
+        heartbeatIntervalMs: 1000,
         timeout: 3000,
         // Retry quickly: a test that needs a reconnect must not wait for
         // the default backoff.

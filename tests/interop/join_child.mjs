@@ -11,7 +11,7 @@ const [url, name, topic] = process.argv.slice(2);
 const socket = new Socket(url, {
     transport: WebSocket,
     params: { name },
-    heartbeatIntervalMs: 300,
+    heartbeatIntervalMs: 1000,
 });
 socket.connect();
 

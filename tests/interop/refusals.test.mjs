@@ -12,7 +12,7 @@ import {
     metas_of, keys_of, disconnect_all, raw_connect,
 } from "./helpers.mjs";
 
-const idle_timeout_ms = 1500;
+const idle_timeout_ms = 3000;
 
 let server;
 const sockets = [];
@@ -222,7 +222,7 @@ test("phoenix's authToken option can carry the identity", async () => {
     const socket = new Socket(server.socket_url, {
         transport: WebSocket,
         authToken: token,
-        heartbeatIntervalMs: 300,
+        heartbeatIntervalMs: 1000,
     });
     sockets.push(socket);
     const opened = new Promise((resolve) => socket.onOpen(resolve));
