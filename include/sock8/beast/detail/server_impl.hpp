@@ -131,6 +131,8 @@ public:
     connection_id id_ = 0;
     bool has_id_ = false;
     bool close_requested_ = false;
+    // Sends of one round of actions, handed over in one post.
+    std::vector<shared_frame> outbox_;
 
     // ---- shared between strands ----
     std::atomic<std::size_t> queued_bytes_{0};
@@ -145,13 +147,15 @@ public:
         });
     }
 
-    void push(shared_frame frame)
+    void push(std::vector<shared_frame> frames)
     {
         if (finished_ || closing_ || close_pending_) {
-            queued_bytes_ -= frame->size();
+            for (auto const& f : frames)
+                queued_bytes_ -= f->size();
             return;
         }
-        queue_.push_back(std::move(frame));
+        for (auto& f : frames)
+            queue_.push_back(std::move(f));
         maybe_write();
     }
 
@@ -783,7 +787,23 @@ private:
                 perform(a);
         }
         actions_.clear();
+        for (auto const& s : touched_)
+            hand_over(s);
+        touched_.clear();
         arm_timer();
+    }
+
+    // One post per connection and round rather than one per frame: a
+    // broadcast of many frames costs each connection one strand hop.
+    void hand_over(session_ptr const& s)
+    {
+        if (s->outbox_.empty())
+            return;
+        net::post(s->executor(),
+                  [s, frames = std::move(s->outbox_)]() mutable {
+                      s->push(std::move(frames));
+                  });
+        s->outbox_.clear();
     }
 
     void perform(action& a)
@@ -796,6 +816,7 @@ private:
             return;
 
         if (a.what == action::kind::close) {
+            hand_over(s);
             s->close_requested_ = true;
             net::post(s->executor(), [s, code = a.code,
                                       r = std::move(a.reason)]() mutable {
@@ -808,6 +829,9 @@ private:
         std::size_t const queued = s->queued_bytes_ += n;
         if (queued > options_.hard_send_limit) {
             s->queued_bytes_ -= n;
+            for (auto const& f : s->outbox_)
+                s->queued_bytes_ -= f->size();
+            s->outbox_.clear();
             s->close_requested_ = true;
             net::post(s->executor(), [s] {
                 s->request_close(close_code::policy_violation,
@@ -819,10 +843,9 @@ private:
             s->congested_ = true;
             core_.congested(s->id_, true, clock::now());
         }
-        net::post(s->executor(),
-                  [s, f = std::move(a.frame)]() mutable {
-                      s->push(std::move(f));
-                  });
+        if (s->outbox_.empty())
+            touched_.push_back(s);
+        s->outbox_.push_back(std::move(a.frame));
     }
 
     void arm_timer()
@@ -899,6 +922,7 @@ private:
     std::unordered_set<session_ptr> sessions_;
     std::unordered_map<connection_id, session_ptr> connections_;
     std::vector<action> actions_;
+    std::vector<session_ptr> touched_;
     std::optional<time_point> armed_;
     std::uint64_t timer_generation_ = 0;
     bool timer_stopped_ = false;
