@@ -835,8 +835,18 @@ private:
             ready_.push_back({now_, channel_index<Channel>, &t});
             return;
         }
-        flushes_.push_back(
-            {now_ + options_.presence_window, channel_index<Channel>, &t});
+        enqueue({now_ + options_.presence_window, channel_index<Channel>, &t});
+    }
+
+    // Keeps flushes_ ordered by due time: a topic held back by the rate
+    // limit waits longer than a window, and must not hold back the topics
+    // scheduled after it.
+    void enqueue(scheduled_flush const& f)
+    {
+        auto const at = std::upper_bound(
+            flushes_.begin(), flushes_.end(), f,
+            [](auto const& a, auto const& b) { return a.due < b.due; });
+        flushes_.insert(at, f);
     }
 
     // Flushes topics that asked for an immediate diff during this event.
@@ -903,13 +913,9 @@ private:
             auto const wait = std::chrono::duration_cast<clock::duration>(
                 std::chrono::duration<double>(1.0 / rate));
             t.scheduled = true;
-            flushes_.push_back({now_ + std::max(wait, clock::duration(
-                                                          options_.presence_window)),
-                                channel_index<Channel>, &t});
-            std::stable_sort(flushes_.begin(), flushes_.end(),
-                             [](auto const& a, auto const& b) {
-                                 return a.due < b.due;
-                             });
+            enqueue({now_ + std::max(wait, clock::duration(
+                                               options_.presence_window)),
+                     channel_index<Channel>, &t});
             return;
         }
 

@@ -745,6 +745,44 @@ TEST_F(server_test, updates_beyond_the_rate_are_merged_not_refused)
             .typing);
 }
 
+// A topic held back by the rate limit waits up to 1 / rate; topics
+// scheduled after it must still flush after one window.
+class server_slow_rate_test : public server_test
+{
+protected:
+    static sock8::server_options slow()
+    {
+        sock8::server_options o;
+        o.presence_window = 5ms;
+        o.max_presence_updates_per_second = 1;
+        return o;
+    }
+
+    server_slow_rate_test() : server_test(slow()) {}
+};
+
+TEST_F(server_slow_rate_test, a_held_topic_does_not_delay_other_topics)
+{
+    // ada's bucket holds one token: her first update spends it, her
+    // second waits a second.
+    auto const ada = connect("ada");
+    join(ada, "1", "chat.a.messages");
+    pass(10ms);
+    send(ada, R"(["1","2","chat.a.messages","presence",{"typing":true}])");
+    pass(10ms);
+    send(ada, R"(["1","3","chat.a.messages","presence",{"typing":false}])");
+    pass(10ms);
+
+    auto const cat = connect("cat");
+    join(cat, "1", "chat.b.messages");
+    join(connect("bob"), "1", "chat.b.messages");
+    ASSERT_TRUE(server.next_deadline());
+    EXPECT_LE(*server.next_deadline(), now + 5ms);
+    pass(10ms);
+    EXPECT_EQ(view_of(cat).count("user:bob"), 1u)
+        << "bob's join waited for ada's held update in another topic";
+}
+
 // --- liveness ---------------------------------------------------------------
 
 TEST_F(server_test, a_silent_connection_is_closed_and_leaves)
