@@ -337,6 +337,10 @@ private:
                 continue;
             if (a.what == action::kind::send)
                 l->to_client.push_back({now_ + l->delay, a.frame});
+            else if (l->delay.count() > 0)
+                // On a delayed link the frames before the close are still
+                // on their way: the close travels behind them (no frame).
+                l->to_client.push_back({now_ + l->delay, nullptr});
             else
                 closing_.push_back(l);
         }
@@ -388,6 +392,10 @@ private:
             auto frame = std::move(l.to_client.front().frame);
             l.to_client.pop_front();
             moved = true;
+            if (!frame) {
+                break_link(l);
+                return true;
+            }
             if (failing(l))
                 return true;
             ++l.received;

@@ -404,3 +404,26 @@ TEST_F(in_process_window_test, a_thousand_members_join_update_and_leave)
     EXPECT_TRUE(observer.sub->presence().roster().empty());
     EXPECT_EQ(server.subscriber_count(room::topic("lobby")), 0u);
 }
+
+// Naive: a close from the server is performed at once on a delayed link,
+// losing the frames sent before it that are still on their way.
+TEST_F(in_process_test, a_close_on_a_delayed_link_comes_after_earlier_frames)
+{
+    auto& ada = add("ada");
+    std::vector<std::string> got;
+    ada.sub->on_message(
+        [&](message const& m) { got.push_back(m.text.value()); });
+    hub.delay(ada.link, 50ms);
+
+    message msg;
+    msg.sender = std::string("server");
+    msg.text = std::string("closing now");
+    server.emit(room::topic("lobby"), msg);
+    server.stop(hub.now());
+    hub.run();
+    EXPECT_TRUE(hub.connected(ada.link)) << "the close is on its way too";
+
+    hub.advance(100ms);
+    EXPECT_EQ(got, (std::vector<std::string>{"closing now"}));
+    EXPECT_FALSE(hub.connected(ada.link));
+}
