@@ -24,7 +24,10 @@ async function listener(name, topic)
 }
 
 before(async () => {
-    server = await start_server(["--idle-timeout-ms", "5000"]);
+    // Every change is sent at once, so that each step of a test is one
+    // diff; the coalescing window has tests of its own.
+    server = await start_server(
+        ["--idle-timeout-ms", "5000", "--presence-window-ms", "0"]);
 });
 
 after(async () => {

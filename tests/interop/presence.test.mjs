@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 
 import {
     start_server, connect, join, join_error, push, eventually, within,
-    metas_of, keys_of, disconnect_all, raw_connect,
+    metas_of, keys_of, disconnect_all, raw_connect, sleep,
 } from "./helpers.mjs";
 
 let server;
@@ -25,7 +25,10 @@ async function member(name, topic)
 }
 
 before(async () => {
-    server = await start_server(["--idle-timeout-ms", "5000"]);
+    // Every change is sent at once, so that each step of a test is one
+    // diff; the coalescing window has tests of its own.
+    server = await start_server(
+        ["--idle-timeout-ms", "5000", "--presence-window-ms", "0"]);
 });
 
 after(async () => {
@@ -302,3 +305,40 @@ test("members come back when a stopped server restarts", async () => {
         await second?.stop_cleanly();
     }
 });
+
+test("a member who joins inside a coalescing window sees no ghost",
+    async () => {
+        // The joiner's presence_state lists records whose join is still
+        // waiting in the window's diff; an update in the same window must
+        // still reach it as leave(old) + join(new), or the old meta stays
+        // in its list for good.
+        const own = await start_server(["--presence-window-ms", "1000"]);
+        const mine = [];
+        try {
+            const topic = "chat.window.messages";
+            const ivan_socket = await connect(own, "ivan");
+            mine.push(ivan_socket);
+            const ivan = ivan_socket.channel(topic, {});
+            const ivan_joined = new Promise((resolve) =>
+                ivan.join().receive("ok", resolve));
+            await within(3000, "ivan joining", ivan_joined);
+
+            const judy_socket = await connect(own, "judy");
+            mine.push(judy_socket);
+            const judy = await join(judy_socket, topic);
+
+            ivan.push("presence", { typing: true });
+            const metas = await eventually("judy sees ivan typing", () => {
+                const m = metas_of(judy.presence, "user:ivan");
+                return m.some((x) => x.typing) && m;
+            });
+            await sleep(300);
+            assert.deepEqual(
+                metas_of(judy.presence, "user:ivan").map((m) => m.typing),
+                [true], "one meta for ivan's one connection");
+            assert.equal(metas.length, 1);
+        } finally {
+            await disconnect_all(mine);
+            await own.stop_cleanly();
+        }
+    });

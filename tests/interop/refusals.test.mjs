@@ -25,8 +25,8 @@ async function socket_of(name)
 }
 
 before(async () => {
-    server = await start_server(
-        ["--idle-timeout-ms", String(idle_timeout_ms)]);
+    server = await start_server(["--idle-timeout-ms",
+        String(idle_timeout_ms), "--presence-window-ms", "0"]);
 });
 
 after(async () => {
