@@ -70,6 +70,11 @@ export async function start_server(args = [])
         ["--port", "0", "--address", "127.0.0.1", ...args],
         { stdio: ["ignore", "pipe", "pipe"] });
 
+    // A test run that dies must not leave a server behind.
+    const reap = () => child.kill("SIGKILL");
+    process.once("exit", reap);
+    child.once("exit", () => process.off("exit", reap));
+
     let stderr = "";
     child.stderr.setEncoding("utf8");
     child.stderr.on("data", (chunk) => { stderr += chunk; });
