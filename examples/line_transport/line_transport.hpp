@@ -149,7 +149,7 @@ void run_server(Server& core, int listener, auto tick)
                 auto& c = it->second;
                 if (!c.s.flush() || (c.closing && c.s.out.empty()) ||
                     c.s.out.size() > hard_limit) {
-                    it = lose(it, now);
+                    it = lose(it, now); // and tells the core
                     again = true;
                 } else if (c.id &&
                            (c.s.out.size() > soft_limit) != c.congested) {
