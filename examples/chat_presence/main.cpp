@@ -90,11 +90,11 @@ struct person
                 std::printf("%s%s joined: %s\n", tag.c_str(),
                             name_of(key).c_str(), describe(e.record).c_str());
             })
-            .on_update([tag](std::string const& key, auto const&,
-                             auto const& now) {
-                std::printf("%s%s: %s\n", tag.c_str(), name_of(key).c_str(),
-                            describe(now.record).c_str());
-            })
+            .on_update(
+                [tag](std::string const& key, auto const&, auto const& now) {
+                    std::printf("%s%s: %s\n", tag.c_str(), name_of(key).c_str(),
+                                describe(now.record).c_str());
+                })
             .on_leave([tag](std::string const& key, auto const&) {
                 std::printf("%s%s left\n", tag.c_str(), name_of(key).c_str());
             });
@@ -188,8 +188,8 @@ int main()
                 std::printf("  server has %s: %s\n", key.c_str(),
                             describe(entries.at(0).record).c_str());
             for (auto const& [key, entries] : seen)
-                std::printf("  %s sees %s: %s\n", p->name.c_str(),
-                            key.c_str(), describe(entries.at(0).record).c_str());
+                std::printf("  %s sees %s: %s\n", p->name.c_str(), key.c_str(),
+                            describe(entries.at(0).record).c_str());
         }
     }
     return status;
