@@ -209,3 +209,70 @@ test("the browser accepts the handshake of phoenix's authToken option",
             { protocol: "phoenix", keys: ["user:chromium~~~"] });
         await page.close();
     });
+
+test("one name in two tabs is one member with two connections",
+    { timeout: 60000 }, async () => {
+        const room = "tabs";
+        const first = await open_as("carol", room);
+        const second = await open_as("carol", room);
+        const dan = await open_as("dan", room);
+
+        const carol = dan.getByTestId("members")
+            .locator('[data-testid="member"][data-member="carol"]');
+        await carol.filter({ hasText: "×2" }).waitFor(wait);
+        assert.equal(await dan.getByTestId("members")
+            .locator('[data-testid="member"]').count(), 2);
+
+        // Both tabs move; dan draws one cursor for carol, at the newest
+        // position.
+        await move_to(first, 0.2, 0.2);
+        await move_to(second, 0.8, 0.3);
+        await dan.waitForFunction(() => {
+            const d = document.querySelectorAll(
+                '[data-testid="cursor"][data-member="carol"]');
+            return d.length === 1 && Math.abs(Number(d[0].dataset.x) - 0.8)
+                < 0.02;
+        }, null, wait);
+        await shot(dan, "8-two-tabs");
+
+        await second.close();
+        await carol.filter({ hasNotText: "×2" }).waitFor(wait);
+        await first.close();
+        await carol.waitFor({ state: "detached", ...wait });
+        await dan.close();
+    });
+
+test("the page rejoins when the server restarts", { timeout: 60000 },
+    async () => {
+        const own = await start_server();
+        try {
+            const page = await context.newPage();
+            await page.goto(`${own.http}/?room=restart`);
+            await page.getByTestId("name-input").fill("erin");
+            await page.getByTestId("name-submit").click();
+            const joined = page.locator(
+                '[data-testid="status"][data-state="joined"]');
+            await joined.waitFor(wait);
+
+            await own.stop_cleanly();
+            await joined.waitFor({ state: "detached", ...wait });
+            assert.equal(await page.getByTestId("chat-input").isDisabled(),
+                true, "no chat while disconnected");
+
+            const again = await start_server(["--port", String(own.port)]);
+            try {
+                await joined.waitFor({ timeout: 15000 });
+                await page.getByTestId("members")
+                    .locator('[data-testid="member"][data-member="erin"]')
+                    .waitFor(wait);
+                assert.equal(
+                    await page.getByTestId("chat-input").isDisabled(), false);
+                await shot(page, "9-rejoined");
+            } finally {
+                await page.close();
+                await again.stop_cleanly();
+            }
+        } finally {
+            await own.stop();
+        }
+    });
