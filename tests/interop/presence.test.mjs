@@ -342,3 +342,26 @@ test("a member who joins inside a coalescing window sees no ghost",
             await own.stop_cleanly();
         }
     });
+
+test("an update inside the window of one's own join leaves no ghost",
+    async () => {
+        // The joiner's snapshot lists its own first record; the update
+        // must reach it as leave(first) + join(second).
+        const own = await start_server(["--presence-window-ms", "1000"]);
+        const mine = [];
+        try {
+            const socket = await connect(own, "kai");
+            mine.push(socket);
+            const kai = await join(socket, "chat.self-window.messages");
+            kai.channel.push("presence", { typing: true });
+            await eventually("kai sees himself typing", () =>
+                metas_of(kai.presence, "user:kai").some((m) => m.typing));
+            await sleep(300);
+            assert.deepEqual(
+                metas_of(kai.presence, "user:kai").map((m) => m.typing),
+                [true], "one meta for kai's one connection");
+        } finally {
+            await disconnect_all(mine);
+            await own.stop_cleanly();
+        }
+    });
