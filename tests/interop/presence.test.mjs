@@ -365,3 +365,39 @@ test("an update inside the window of one's own join leaves no ghost",
             await own.stop_cleanly();
         }
     });
+
+test("a join while another member's updates are rate-held leaves no ghost",
+    async () => {
+        // No window, but a member over its update rate keeps a flush of
+        // the topic pending: the same join-then-update race as above.
+        const own = await start_server(["--presence-window-ms", "0",
+            "--max-presence-updates-per-second", "2"]);
+        const mine = [];
+        try {
+            const topic = "chat.rate-held.messages";
+            const busy_socket = await connect(own, "lou");
+            mine.push(busy_socket);
+            const lou = await join(busy_socket, topic);
+            for (let k = 1; k <= 5; ++k)
+                lou.channel.push("presence", { cursor: { x: k / 10, y: 0 } });
+
+            const socket = await connect(own, "max");
+            mine.push(socket);
+            const max = await join(socket, topic);
+            max.channel.push("presence", { typing: true });
+
+            await eventually("max sees lou's last cursor and himself typing",
+                () => metas_of(max.presence, "user:lou")
+                    .some((m) => m.cursor?.x === 0.5)
+                    && metas_of(max.presence, "user:max")
+                        .some((m) => m.typing), 10000);
+            await sleep(300);
+            assert.deepEqual(
+                metas_of(max.presence, "user:max").map((m) => m.typing),
+                [true], "one meta for max's one connection");
+            assert.equal(metas_of(max.presence, "user:lou").length, 1);
+        } finally {
+            await disconnect_all(mine);
+            await own.stop_cleanly();
+        }
+    });
