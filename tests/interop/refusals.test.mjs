@@ -9,7 +9,7 @@ import WebSocket from "ws";
 
 import {
     start_server, connect, join, join_error, push, eventually, within,
-    metas_of, keys_of, disconnect_all, raw_connect,
+    metas_of, keys_of, disconnect_all, raw_connect, sleep,
 } from "./helpers.mjs";
 
 const idle_timeout_ms = 3000;
@@ -235,3 +235,40 @@ test("phoenix's authToken option can carry the identity", async () => {
     const { presence } = await join(socket, "chat.token.messages");
     assert.deepEqual(keys_of(presence), [`user:${token}`]);
 });
+
+test("joining a topic again on one socket replaces the first instance",
+    async () => {
+        const topic = "chat.rejoin.messages";
+        const observer = await socket_of("obi");
+        const { presence } = await join(observer, topic);
+
+        const raw = await raw_connect(server, "name=twice&vsn=2.0.0");
+        raw.send(["1", "1", topic, "phx_join", {}]);
+        await eventually("the first join reply", () => raw.frames.some(
+            (f) => f[1] === "1" && f[3] === "phx_reply"));
+        raw.send(["3", "3", topic, "phx_join",
+            { presence: { typing: true } }]);
+        await eventually("the second join reply", () => raw.frames.some(
+            (f) => f[1] === "3" && f[3] === "phx_reply"
+                && f[4].status === "ok"));
+
+        // The old instance is closed with its own join ref, then the new
+        // one gets its snapshot.
+        const close = raw.frames.findIndex((f) => f[0] === "1"
+            && f[2] === topic && f[3] === "phx_close");
+        assert.ok(close >= 0, "phx_close for the first instance");
+        const state = await eventually("the second snapshot", () => raw.frames
+            .findIndex((f) => f[0] === "3" && f[3] === "presence_state") + 1);
+        assert.ok(close < state - 1);
+
+        const metas = await eventually("obi sees one meta of twice", () => {
+            const m = metas_of(presence, "user:twice");
+            return m.length === 1 && m[0].typing === true && m;
+        });
+        await sleep(200);
+        assert.deepEqual(metas_of(presence, "user:twice"), metas);
+
+        raw.ws.close();
+        await eventually("twice is gone",
+            () => metas_of(presence, "user:twice").length === 0);
+    });
