@@ -44,7 +44,6 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -688,7 +687,7 @@ public:
     void post_gone(session_ptr s)
     {
         net::post(strand_, [self = this->shared_from_this(), s] {
-            self->sessions_.erase(s);
+            self->sessions_.erase(s.get());
             if (s->has_id_ && self->connections_.erase(s->id_) > 0) {
                 self->core_.closed(s->id_, clock::now());
                 self->after_core();
@@ -746,14 +745,14 @@ private:
         }
         auto s = std::make_shared<session_type>(this->shared_from_this(),
                                                 std::move(socket));
-        sessions_.insert(s);
+        sessions_.emplace(s.get(), s);
         s->run();
         do_accept();
     }
 
     void on_open(session_ptr const& s, connect_request const& r, bool phoenix)
     {
-        if (!sessions_.contains(s))
+        if (!sessions_.contains(s.get()))
             return;
         if (stopping_) {
             net::post(s->executor(),
@@ -811,8 +810,8 @@ private:
         auto it = connections_.find(a.connection);
         if (it == connections_.end())
             return;
-        auto const& s = it->second;
-        if (s->close_requested_)
+        auto const s = it->second.lock();
+        if (!s || s->close_requested_)
             return;
 
         if (a.what == action::kind::close) {
@@ -890,7 +889,10 @@ private:
 
         // Sessions the core did not close (plain HTTP, upgrades in
         // flight, or a core that leaves it to us) go away too.
-        for (auto const& s : sessions_) {
+        for (auto const& [p, weak] : sessions_) {
+            auto s = weak.lock();
+            if (!s)
+                continue;
             s->close_requested_ = true;
             net::post(s->executor(), [s] { s->stop_now(); });
         }
@@ -919,8 +921,12 @@ private:
     std::string websocket_path_;
     std::uint16_t port_ = 0;
 
-    std::unordered_set<session_ptr> sessions_;
-    std::unordered_map<connection_id, session_ptr> connections_;
+    // Weak, so that a session and the server never keep each other alive:
+    // a live session always has an operation pending that owns it, and
+    // an io_context destroyed with connections open frees them.
+    std::unordered_map<session_type*, std::weak_ptr<session_type>> sessions_;
+    std::unordered_map<connection_id, std::weak_ptr<session_type>>
+        connections_;
     std::vector<action> actions_;
     std::vector<session_ptr> touched_;
     std::optional<time_point> armed_;
