@@ -717,6 +717,33 @@ TEST_F(server_window_test, updates_in_one_window_go_out_as_one_diff)
     EXPECT_EQ(view_of(bob).at("user:ada").size(), 1u);
 }
 
+// Naive: the joiner's snapshot lists a record whose join still waits in
+// the window's diff; coalescing then folds that join into the next
+// version (or cancels it with a leave), and the joiner keeps the old ref.
+TEST_F(server_window_test, a_record_joined_inside_the_window_leaves_no_ghost)
+{
+    auto const ivan = connect("ivan");
+    join(ivan, "1");
+    auto const judy = connect("judy"); // in the window of ivan's join
+    join(judy, "1");
+    send(ivan, R"(["1","2","chat.lobby.messages","presence",
+                   {"typing":true}])");
+    pass(60ms);
+    ASSERT_EQ(view_of(judy).count("user:ivan"), 1u);
+    EXPECT_EQ(view_of(judy).at("user:ivan").size(), 1u)
+        << "one meta for ivan's one connection";
+
+    auto const kim = connect("kim");
+    join(kim, "1");
+    auto const leo = connect("leo"); // in the window of kim's join
+    join(leo, "1");
+    server.closed(kim, now);
+    collect();
+    pass(60ms);
+    EXPECT_EQ(view_of(leo).count("user:kim"), 0u) << "kim left";
+    EXPECT_EQ(view_of(judy).count("user:kim"), 0u);
+}
+
 TEST_F(server_test, updates_beyond_the_rate_are_merged_not_refused)
 {
     // Default rate is 50 per second; 200 updates in one instant.
