@@ -265,16 +265,22 @@ inline void append_meta(std::string& out, std::string_view ref,
     update of a record is a leave of its old ref and a join of its new
     one.
 
-    Coalescing keeps only what clients need to see at the end of the
-    window:
-    - a leave of a ref joined in the same window cancels that join, and
-      neither is sent: join r1, leave r1, join r2 gives join r2; leave r0,
-      join r1, leave r1, join r2 gives leave r0 and join r2;
+    Within one window:
+    - a leave of a ref joined in the same window does not cancel that
+      join: both are sent. Clients apply joins before leaves, so the meta
+      ends up gone for everyone, including a client that already saw it
+      in a snapshot sent during the window (cancelling would leave it
+      there as a ghost);
     - a second join or leave of the same ref replaces the members of the
       first;
     - a join of a ref that left in the same window cancels the leave
       (sending both would make the client drop the meta, since it applies
       joins before leaves).
+
+    The server coalesces updates before they reach the builder (only the
+    latest version of a record is published per window), so what the
+    builder holds is small: joins, leaves, and one leave and join per
+    updated record.
 
     Keys appear in the order they were first seen in the window, metas in
     the order they were recorded; a key whose metas all cancelled is not
@@ -288,11 +294,9 @@ inline void append_meta(std::string& out, std::string_view ref,
     @note Refs must be unique across keys, as @ref presence_ref_generator
     makes them; a ref is matched without its key.
 
-    @note A snapshot sent to a joiner must agree with the diffs that joiner
-    receives later: either build the snapshot from the state as of the last
-    flushed diff, or flush the pending diff before sending the snapshot.
-    Otherwise a join cancelled within the window can leave a ghost in the
-    joiner's roster.
+    @note A snapshot sent during a window may show any meta joined so
+    far; the diff that follows is still right for its recipient, because
+    nothing it showed is cancelled.
 */
 class presence_diff_builder
 {
@@ -308,17 +312,12 @@ public:
               std::string_view meta_members)
     {
         std::size_t const h = detail::hash_string(ref);
-        auto const same_ref = [this, ref](std::uint32_t i) {
-            return entries_[i].ref == ref;
-        };
-        if (auto* c = refs_.find(h, same_ref)) {
-            entry& e = entries_[c->index];
-            if (e.join) {
-                e.members.assign(meta_members);
-                return;
-            }
-            drop(c);
+        if (auto* c = refs_.find(h, same(ref, true))) {
+            entries_[c->index].members.assign(meta_members);
+            return;
         }
+        if (auto* c = refs_.find(h, same(ref, false)))
+            drop(c);
         add(key, h, ref, meta_members, true);
     }
 
@@ -333,16 +332,8 @@ public:
                std::string_view meta_members)
     {
         std::size_t const h = detail::hash_string(ref);
-        auto const same_ref = [this, ref](std::uint32_t i) {
-            return entries_[i].ref == ref;
-        };
-        if (auto* c = refs_.find(h, same_ref)) {
-            entry& e = entries_[c->index];
-            if (e.join) {
-                drop(c);
-                return;
-            }
-            e.members.assign(meta_members);
+        if (auto* c = refs_.find(h, same(ref, false))) {
+            entries_[c->index].members.assign(meta_members);
             return;
         }
         add(key, h, ref, meta_members, false);
@@ -380,6 +371,26 @@ public:
     }
 
 private:
+    // Matches the entry of `ref` on one side: a ref can have a join and a
+    // leave in the same window.
+    struct same_entry
+    {
+        presence_diff_builder const* self;
+        std::string_view ref;
+        bool join;
+
+        bool operator()(std::uint32_t i) const noexcept
+        {
+            auto const& e = self->entries_[i];
+            return e.join == join && e.ref == ref;
+        }
+    };
+
+    same_entry same(std::string_view ref, bool join) const noexcept
+    {
+        return {this, ref, join};
+    }
+
     struct chain
     {
         std::uint32_t head = detail::no_index;

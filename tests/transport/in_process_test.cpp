@@ -107,10 +107,12 @@ protected:
     void expect_consistent()
     {
         auto const truth = server_view();
-        for (auto const& m : members)
-            if (hub.connected(m->link) && m->sub)
+        for (auto const& m : members) {
+            if (hub.connected(m->link) && m->sub) {
                 EXPECT_EQ(m->view(), truth)
                     << "member " << m->client.options().params[0].second;
+            }
+        }
     }
 
     sock8::server<app> server;
@@ -426,4 +428,51 @@ TEST_F(in_process_test, a_close_on_a_delayed_link_comes_after_earlier_frames)
     hub.advance(100ms);
     EXPECT_EQ(got, (std::vector<std::string>{"closing now"}));
     EXPECT_FALSE(hub.connected(ada.link));
+}
+
+// Naive: the snapshot shows a member whose join is still in the pending
+// diff; its leave in the same window cancels that join, and the joiner
+// keeps a ghost.
+TEST_F(in_process_window_test, a_join_and_leave_inside_one_window_leave_no_ghost)
+{
+    auto& ada = add("ada");
+    hub.advance(60ms);
+    auto& mia = add("mia"); // present at once, her diff still pending
+    auto& bob = add("bob");
+    mia.client.unsubscribe(*mia.sub);
+    mia.sub = nullptr;
+    hub.run();
+    hub.advance(60ms);
+    EXPECT_EQ(bob.view(), (census{{"ada", 1}, {"bob", 1}}));
+    EXPECT_EQ(ada.view(), (census{{"ada", 1}, {"bob", 1}}));
+    expect_consistent();
+}
+
+TEST_F(in_process_window_test, a_member_joining_inside_a_window_reaches_all)
+{
+    add("ada");
+    hub.advance(60ms);
+    add("mia");
+    auto& bob = add("bob");
+    hub.advance(60ms);
+    EXPECT_EQ(bob.view(), (census{{"ada", 1}, {"bob", 1}, {"mia", 1}}));
+    expect_consistent();
+}
+
+// Naive: the joiner's snapshot shows its first record, an update inside
+// the same window cancels that record's join with its leave, and the
+// joiner keeps its first record next to the new one.
+TEST_F(in_process_window_test, a_joiner_updating_inside_its_window_has_one_record)
+{
+    add("ada");
+    hub.advance(60ms);
+    auto& bob = add("bob");
+    presence p;
+    p.typing = true;
+    bob.sub->presence().update(p);
+    hub.run();
+    hub.advance(60ms);
+    EXPECT_EQ(bob.view(), (census{{"ada", 1}, {"bob", 1}}));
+    EXPECT_TRUE(bob.sub->presence().roster().at("bob").at(0).record.typing);
+    expect_consistent();
 }
