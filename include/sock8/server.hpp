@@ -16,6 +16,7 @@
 #include <sock8/schema.hpp>
 #include <sock8/server_options.hpp>
 #include <sock8/transport.hpp>
+#include <sock8/detail/frame_pool.hpp>
 #include <sock8/detail/server_state.hpp>
 
 #include <boost/json/serialize.hpp>
@@ -469,10 +470,7 @@ private:
     void reply_ok(connection const& c, frame const& f,
                   std::string_view response = "{}")
     {
-        // One allocation for the string object and its control block;
-        // the reservation covers the frame, so the text needs no second.
-        auto out = std::make_shared<std::string>();
-        out->reserve(64 + f.topic.size() + response.size());
+        auto out = replies_.acquire();
         encode_reply_ok(*out, view(f.join_ref), view(f.ref), f.topic,
                         response);
         actions_.send(c.id, std::move(out));
@@ -1029,6 +1027,7 @@ private:
     validation_failure failure_;
     std::string scratch_;
     std::string response_;
+    detail::frame_pool replies_;
     std::vector<std::size_t> order_;
     presence_ref_generator refs_;
 
