@@ -6,6 +6,7 @@
 #ifndef SOCK8_DETAIL_FRAME_POOL_HPP
 #define SOCK8_DETAIL_FRAME_POOL_HPP
 
+#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -33,6 +34,10 @@ public:
             auto& f = frames_[next_];
             next_ = (next_ + 1) % frames_.size();
             if (f.use_count() == 1 && f->capacity() <= max_bytes) {
+                // The last holder may have let go on a transport's thread:
+                // its release pairs with this fence, so its reads of the
+                // bytes happen before the rewrite below.
+                std::atomic_thread_fence(std::memory_order_acquire);
                 f->clear();
                 return f;
             }
