@@ -8,6 +8,7 @@
 
 #include <sock8/error.hpp>
 #include <sock8/transport.hpp>
+#include <sock8/detail/url.hpp>
 
 #include <boost/system/result.hpp>
 
@@ -65,53 +66,6 @@ struct client_port_for final : client_port
 
     Client& client;
 };
-
-inline int hex_value(char c) noexcept
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-inline std::string percent_decode(std::string_view s)
-{
-    std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '+') {
-            out += ' ';
-        } else if (s[i] == '%' && i + 2 < s.size() + 0 &&
-                   hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
-            out += char(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
-            i += 2;
-        } else {
-            out += s[i];
-        }
-    }
-    return out;
-}
-
-// "a=1&b=two" into name/value pairs, as a web server would read it.
-inline void parse_query(std::string_view query,
-                        std::vector<std::pair<std::string, std::string>>& out)
-{
-    while (!query.empty()) {
-        auto const amp = query.find('&');
-        auto const part = query.substr(0, amp);
-        query = amp == query.npos ? std::string_view() : query.substr(amp + 1);
-        if (part.empty())
-            continue;
-        auto const eq = part.find('=');
-        out.emplace_back(percent_decode(part.substr(0, eq)),
-                         eq == part.npos
-                             ? std::string()
-                             : percent_decode(part.substr(eq + 1)));
-    }
-}
 
 } // namespace detail
 
@@ -290,7 +244,8 @@ private:
     connect_port(std::unique_ptr<detail::client_port> port,
                  connect_request request)
     {
-        detail::parse_query(port->url_query(), request.query);
+        for (auto& q : ::sock8::detail::parse_query(port->url_query()))
+            request.query.push_back(std::move(q));
         auto opened = server_.open(request, now_);
         if (!opened)
             return opened.error();

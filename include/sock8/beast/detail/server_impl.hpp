@@ -18,7 +18,7 @@
 // is a session's count of queued bytes and its congested flag (atomics).
 
 #include <sock8/beast/detail/batching_stream.hpp>
-#include <sock8/beast/detail/url.hpp>
+#include <sock8/detail/url.hpp>
 #include <sock8/beast/http.hpp>
 #include <sock8/transport.hpp>
 
@@ -80,6 +80,9 @@ struct server_options
 };
 
 namespace detail {
+
+// The request parsers are shared with the in-process transport.
+using namespace ::sock8::detail;
 
 namespace net = boost::asio;
 namespace bhttp = boost::beast::http;

@@ -3,8 +3,8 @@
 // Distributed under the Boost Software License, Version 1.0.
 //
 
-#ifndef SOCK8_BEAST_DETAIL_URL_HPP
-#define SOCK8_BEAST_DETAIL_URL_HPP
+#ifndef SOCK8_DETAIL_URL_HPP
+#define SOCK8_DETAIL_URL_HPP
 
 // Small parsers for what a connection request carries: percent-encoded
 // paths and queries, the subprotocol list and the base64 bearer token.
@@ -17,7 +17,7 @@
 #include <utility>
 #include <vector>
 
-namespace sock8::beast::detail {
+namespace sock8::detail {
 
 using string_pairs = std::vector<std::pair<std::string, std::string>>;
 
@@ -161,6 +161,6 @@ inline bool accepts_vsn(std::optional<std::string_view> vsn) noexcept
     return *vsn == "2" || vsn->starts_with("2.");
 }
 
-} // namespace sock8::beast::detail
+} // namespace sock8::detail
 
 #endif
