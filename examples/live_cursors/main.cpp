@@ -106,7 +106,7 @@ constexpr std::string_view usage_text = R"(usage: live_cursors [options]
                                   (default 60000; phoenix heartbeats every
                                   30 s)
   --presence-window-ms N          coalesce presence diffs per room over N ms
-                                  (default 0: send each change at once)
+                                  (default 20; 0 sends each change at once)
   --max-presence-updates-per-second N
                                   per connection (default 50); faster
                                   updates are merged, not refused
@@ -155,6 +155,11 @@ settings parse_command_line(int argc, char** argv)
 {
     settings s;
     s.transport.port = 4000;
+
+    // Cursors move all the time: one diff per room every 20 ms carries
+    // the latest position of everyone who moved, instead of one frame per
+    // move per member.
+    s.core.presence_window = std::chrono::milliseconds(20);
 
     std::vector<std::string_view> args(argv + 1, argv + argc);
     for (std::size_t i = 0; i < args.size(); ++i) {
