@@ -8,8 +8,13 @@
 #include "test_support.hpp"
 
 #include <sock8/beast/server.hpp>
+#include <sock8/channels.hpp>
+#include <sock8/client.hpp>
+#include <sock8/schema.hpp>
+#include <sock8/server.hpp>
 
 #include <boost/asio/use_future.hpp>
+#include <boost/describe.hpp>
 
 #include <gtest/gtest.h>
 
@@ -284,6 +289,92 @@ TEST(beast_client, a_refused_connection_is_retried)
         core.query = "token=good&vsn=2.0.0";
     }
     EXPECT_TRUE(eventually([&] { return core.got("hello"); }));
+    stop(client);
+    stop(server);
+}
+
+namespace {
+
+struct spot
+{
+    sock8::constrained<double, sock8::range<0.0, 1.0>> x;
+};
+BOOST_DESCRIBE_STRUCT(spot, (), (x))
+
+struct note
+{
+    std::string text;
+};
+BOOST_DESCRIBE_STRUCT(note, (), (text))
+
+using room = sock8::channel<"room.{id}", note, sock8::presence<spot>>;
+using room_tree = sock8::tree<room>;
+
+} // namespace
+
+TEST(beast_client, a_posted_push_times_out_counting_from_when_it_was_posted)
+{
+    sock8::server<room_tree> server_core;
+    server_core.on_connect([](sock8::authorization<room_tree>& auth) {
+        auth.identify_as("user:a");
+        auth.grant<room>();
+    });
+    sock8::client<room_tree> core(
+        {.heartbeat_interval = 60s, .push_timeout = 300ms});
+    io_threads io;
+    sock8::beast::server server(io.ioc, server_core, server_options_for());
+    sock8::beast::client client(io.ioc, core,
+                                client_options_for(server.port()));
+
+    std::mutex m;
+    std::vector<std::string> errors;
+    bool joined = false;
+    bool saw_update = false;
+    std::size_t others = 0;
+    client.post([&](sock8::client<room_tree>& c) {
+        auto& sub = c.subscribe(room::topic("r1"));
+        sub.on_joined([&] {
+            std::lock_guard lock(m);
+            joined = true;
+        });
+        sub.on_error([&](sock8::subscription_error const& e) {
+            std::lock_guard lock(m);
+            errors.push_back(e.reason);
+        });
+        auto& p = sub.presence();
+        p.on_sync([&] {
+            std::lock_guard lock(m);
+            others = p.others().size();
+            for (auto const& [key, entries] : p.roster())
+                for (auto const& e : entries)
+                    if (e.record.x.value() == 0.5)
+                        saw_update = true;
+        });
+    });
+    client.start();
+    ASSERT_TRUE(eventually([&] {
+        std::lock_guard lock(m);
+        return joined;
+    }));
+
+    // Quiet for longer than push_timeout: the core hears nothing, then
+    // the application pushes. The server answers within milliseconds, so
+    // the push must not time out, and the reply's ref marks the new
+    // record as this connection's own.
+    std::this_thread::sleep_for(600ms);
+    client.post([](sock8::client<room_tree>& c) {
+        c.subscribe(room::topic("r1")).presence().update(spot{0.5});
+    });
+    ASSERT_TRUE(eventually([&] {
+        std::lock_guard lock(m);
+        return saw_update;
+    }));
+    std::this_thread::sleep_for(100ms);
+    {
+        std::lock_guard lock(m);
+        EXPECT_TRUE(errors.empty()) << errors.front();
+        EXPECT_EQ(others, 0u);
+    }
     stop(client);
     stop(server);
 }

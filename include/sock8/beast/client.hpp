@@ -74,7 +74,11 @@ public:
         return impl_->attempts();
     }
 
-    /** Runs `f(core)` on the client's strand, then performs the actions. */
+    /** Runs `f(core)` on the client's strand, then performs the actions.
+
+        The core is given the present time first (`advance(now)`), so that
+        the timeouts of the pushes `f` makes count from now.
+    */
     template <class F>
     void post(F&& f)
     {

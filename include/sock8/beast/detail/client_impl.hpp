@@ -110,6 +110,10 @@ public:
     {
         auto self = this->shared_from_this();
         net::post(strand_, [self, f = std::move(f)]() mutable {
+            // The core has no clock: without the time, a push f makes
+            // after a quiet spell would time out counting from the last
+            // event, which may be longer ago than push_timeout.
+            self->core_.advance(clock::now());
             f(self->core_);
             self->after_core();
         });
