@@ -109,10 +109,13 @@ Int parse_number(std::string_view what, std::string_view text)
 }
 
 // Written on the io thread only, so lines never interleave.
-void print_line(std::string const& line) { std::cout << line << std::endl; }
+void print_line(std::string const& line)
+{
+    std::cout << line << std::endl;
+}
 
-std::string roster_line(
-    sock8::presence_handle<chat_messages>::roster_type const& roster)
+std::string
+roster_line(sock8::presence_handle<chat_messages>::roster_type const& roster)
 {
     std::string out = R"({"roster":{)";
     bool first_key = true;
