@@ -18,28 +18,7 @@
 #include <string_view>
 #include <type_traits>
 
-// Counts every allocation of this test program, so the matching hot path
-// can be shown to allocate nothing.
-namespace {
-std::atomic<std::size_t> allocations{0};
-}
-
-void* operator new(std::size_t n)
-{
-    ++allocations;
-    if (void* p = std::malloc(n == 0 ? 1 : n))
-        return p;
-    throw std::bad_alloc();
-}
-
-void operator delete(void* p) noexcept
-{
-    std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept
-{
-    std::free(p);
-}
+#include "../support/allocation_counter.hpp"
 
 namespace {
 

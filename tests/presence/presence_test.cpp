@@ -25,28 +25,7 @@
 #include <tuple>
 #include <vector>
 
-// Counts every allocation of the program, so that a test can prove a
-// steady state allocates nothing.
-namespace {
-std::atomic<std::size_t> allocation_count{0};
-}
-
-void* operator new(std::size_t n)
-{
-    allocation_count.fetch_add(1, std::memory_order_relaxed);
-    if (void* p = std::malloc(n == 0 ? 1 : n))
-        return p;
-    throw std::bad_alloc();
-}
-
-void operator delete(void* p) noexcept
-{
-    std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept
-{
-    std::free(p);
-}
+#include "../support/allocation_counter.hpp"
 
 namespace {
 
@@ -271,14 +250,14 @@ TEST(presence_diff_builder, steady_state_allocates_nothing)
         b.clear();
     }
 
-    std::size_t const before = allocation_count.load();
+    std::size_t const before = allocations.load();
     for (int w = 0; w < 10; ++w) {
         room.window(b, 1 + w % 3);
         out.clear();
         b.encode(out);
         b.clear();
     }
-    EXPECT_EQ(allocation_count.load() - before, 0u);
+    EXPECT_EQ(allocations.load() - before, 0u);
 
     // and the last window still says the right thing: 1000 leaves, 1000
     // joins, one meta each

@@ -12,28 +12,7 @@
 #include <limits>
 #include <new>
 
-// Counts allocations so the hot path can be held to "none per call".
-namespace {
-std::atomic<std::size_t> allocations{0};
-}
-
-void* operator new(std::size_t n)
-{
-    ++allocations;
-    if (void* p = std::malloc(n == 0 ? 1 : n))
-        return p;
-    throw std::bad_alloc();
-}
-
-void operator delete(void* p) noexcept
-{
-    std::free(p);
-}
-
-void operator delete(void* p, std::size_t) noexcept
-{
-    std::free(p);
-}
+#include "../support/allocation_counter.hpp"
 
 namespace schema_test {
 namespace {
