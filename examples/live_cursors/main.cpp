@@ -17,6 +17,8 @@
 // application identifies the connection from a session cookie or a signed
 // token (phoenix's authToken option, connect_request::auth_token).
 
+#include "chat_channels.hpp"
+
 #include <sock8/beast/server.hpp>
 #include <sock8/channels.hpp>
 #include <sock8/schema.hpp>
@@ -45,45 +47,9 @@
 namespace {
 
 // ---------------------------------------------------------------------
-// The channels
+// The channels, shared with C++ clients
 
-using name_text = sock8::constrained<std::string, sock8::length<1, 64>>;
-
-struct chat_message
-{
-    name_text sender;
-    sock8::constrained<std::string, sock8::length<1, 2000>> text;
-};
-BOOST_DESCRIBE_STRUCT(chat_message, (), (sender, text))
-
-struct cursor_position
-{
-    sock8::constrained<double, sock8::range<0.0, 1.0>> x;
-    sock8::constrained<double, sock8::range<0.0, 1.0>> y;
-};
-BOOST_DESCRIBE_STRUCT(cursor_position, (), (x, y))
-
-// What every member shows the others; absent cursor: not over the page.
-struct chat_presence
-{
-    bool typing = false;
-    std::optional<cursor_position> cursor;
-};
-BOOST_DESCRIBE_STRUCT(chat_presence, (), (typing, cursor))
-
-struct log_line
-{
-    std::string text;
-};
-BOOST_DESCRIBE_STRUCT(log_line, (), (text))
-
-using chat_messages = sock8::channel<"chat.{roomId}.messages", chat_message,
-                                     sock8::presence<chat_presence>>;
-
-// Never granted: it is there so that a refused join can be seen.
-using admin_logs = sock8::channel<"admin.logs", log_line>;
-
-using app = sock8::tree<chat_messages, admin_logs>;
+using namespace live_cursors;
 using core_type = sock8::server<app>;
 
 // ---------------------------------------------------------------------

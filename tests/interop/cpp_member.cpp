@@ -19,6 +19,8 @@
 // 1000, exit 0) at the end of stdin or after SECONDS (default 30).
 // Errors the client reports go to stderr as {"error":...} lines.
 
+#include "../../examples/live_cursors/chat_channels.hpp"
+
 #include <sock8/beast/client.hpp>
 #include <sock8/channels.hpp>
 #include <sock8/client.hpp>
@@ -50,42 +52,9 @@
 namespace {
 
 // ---------------------------------------------------------------------
-// The channels, exactly as examples/live_cursors/main.cpp declares them:
-// the server validates what this client sends against its own copy.
+// The channels: the very header the live_cursors server declares them in.
 
-using name_text = sock8::constrained<std::string, sock8::length<1, 64>>;
-
-struct chat_message
-{
-    name_text sender;
-    sock8::constrained<std::string, sock8::length<1, 2000>> text;
-};
-BOOST_DESCRIBE_STRUCT(chat_message, (), (sender, text))
-
-struct cursor_position
-{
-    sock8::constrained<double, sock8::range<0.0, 1.0>> x;
-    sock8::constrained<double, sock8::range<0.0, 1.0>> y;
-};
-BOOST_DESCRIBE_STRUCT(cursor_position, (), (x, y))
-
-struct chat_presence
-{
-    bool typing = false;
-    std::optional<cursor_position> cursor;
-};
-BOOST_DESCRIBE_STRUCT(chat_presence, (), (typing, cursor))
-
-struct log_line
-{
-    std::string text;
-};
-BOOST_DESCRIBE_STRUCT(log_line, (), (text))
-
-using chat_messages = sock8::channel<"chat.{roomId}.messages", chat_message,
-                                     sock8::presence<chat_presence>>;
-using admin_logs = sock8::channel<"admin.logs", log_line>;
-using app = sock8::tree<chat_messages, admin_logs>;
+using namespace live_cursors;
 using core_type = sock8::client<app>;
 
 // ---------------------------------------------------------------------
