@@ -76,7 +76,8 @@ constexpr std::string_view usage_text = R"(usage: live_cursors [options]
   --max-presence-updates-per-second N
                                   per connection (default 50); faster
                                   updates are merged, not refused
-  --max-frame-bytes N             largest WebSocket frame (default 65536)
+  --max-frame-bytes N             largest frame answered (default 65536);
+                                  frames 16 times larger close the socket
   --max-channels-per-connection N (default 100)
   --handshake-timeout-ms N        time to finish the upgrade (default 10000)
   --close-timeout-ms N            time for a close handshake (default 5000)
@@ -127,6 +128,15 @@ settings parse_command_line(int argc, char** argv)
     // move per member.
     s.core.presence_window = std::chrono::milliseconds(20);
 
+    // A misspelt presence field is an error the page's author should see,
+    // not an update that silently keeps the old value.
+    s.core.strict_schemas = true;
+
+    // The server answers a frame over its limit with an error reply and
+    // keeps the connection; only far larger frames, past the transport's
+    // cap, close it (1009).
+    s.transport.max_frame_bytes = 16 * s.core.max_frame_bytes;
+
     std::vector<std::string_view> args(argv + 1, argv + argc);
     for (std::size_t i = 0; i < args.size(); ++i) {
         auto const flag = args[i];
@@ -157,7 +167,7 @@ settings parse_command_line(int argc, char** argv)
         } else if (flag == "--max-frame-bytes") {
             auto const n = parse_number<std::size_t>(flag, value());
             s.core.max_frame_bytes = n;
-            s.transport.max_frame_bytes = n;
+            s.transport.max_frame_bytes = 16 * n;
         } else if (flag == "--max-channels-per-connection") {
             s.core.max_channels_per_connection =
                 parse_number<std::size_t>(flag, value());
@@ -204,7 +214,8 @@ bool valid_name(std::string_view name)
         i += n;
         ++code_points;
     }
-    return code_points >= 1 && code_points <= 64;
+    bool const blank = name.find_first_not_of(' ') == name.npos;
+    return code_points >= 1 && code_points <= 64 && !blank;
 }
 
 // The name comes from the query (`params: {name}`), or from phoenix's
@@ -253,12 +264,14 @@ boost::json::object request_error(std::string_view path,
                                   std::string_view expected,
                                   std::string_view found)
 {
+    // Worded like the library's own errors.
+    sock8::field_error const error{std::string(path), sock8::error::wrong_type,
+                                   std::string(expected), std::string(found)};
     boost::json::object e;
     e["path"] = path;
     e["expected"] = expected;
     e["found"] = found;
-    e["message"] = std::string(path) + ": expected " + std::string(expected) +
-                   ", found " + std::string(found);
+    e["message"] = error.message();
     return e;
 }
 
@@ -336,6 +349,12 @@ sock8::beast::http_response post_message(core_type& core, std::string_view body)
             errors.push_back(std::move(e));
         }
     }
+
+    // The sender's name follows the rule the connect hook applies.
+    if (message && !valid_name(message->sender.value()))
+        errors.push_back(request_error(
+            "/name", "1 to 64 characters of text, no control characters",
+            "a name the socket would refuse"));
 
     if (!errors.empty())
         return refused(std::move(errors));

@@ -723,6 +723,13 @@ private:
             return;
         }
 
+        // The same record again (a repeated cursor position, a field the
+        // schema drops) is no new version: no ref, no diff for everyone.
+        if (scratch.meta == p.meta) {
+            reply_ref(c, f, p.pending_ref);
+            return;
+        }
+
         using std::swap;
         swap(p.record, scratch.record);
         swap(p.meta, scratch.meta);
@@ -732,11 +739,16 @@ private:
             ++t.dirty;
         }
 
+        reply_ref(c, f, p.pending_ref);
+        schedule(t);
+    }
+
+    void reply_ref(connection const& c, frame const& f, std::string_view ref)
+    {
         response_.assign("{\"ref\":");
-        encode_string(p.pending_ref, response_);
+        encode_string(ref, response_);
         response_ += '}';
         reply_ok(c, f, response_);
-        schedule(t);
     }
 
     // ---------------------------------------------------------------

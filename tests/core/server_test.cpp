@@ -941,3 +941,23 @@ TEST_F(server_test, a_thousand_members_join_update_and_leave)
     EXPECT_TRUE(server.roster_of(room::topic("lobby")).empty());
     EXPECT_EQ(server.subscriber_count(room::topic("lobby")), 0u);
 }
+
+// Found by a newcomer: an update that changes nothing (a field the schema
+// drops, the same cursor again) was broadcast as a new version.
+TEST_F(server_test, an_update_that_changes_nothing_publishes_nothing)
+{
+    auto const ada = connect("ada");
+    auto const bob = connect("bob");
+    join(ada, "1");
+    join(bob, "1");
+    auto const ref = json::value_to<std::string>(
+        sent[ada].frames[0][4].at("response").at("ref"));
+    auto const diffs = sent[bob].events("presence_diff").size();
+
+    send(ada, R"(["1","2","chat.lobby.messages","presence",
+                 {"typing":false,"unknown":1}])");
+    auto const reply = sent[ada].events("phx_reply").back();
+    EXPECT_EQ(status(reply), "ok");
+    EXPECT_EQ(reply[4].at("response").at("ref"), ref.c_str());
+    EXPECT_EQ(sent[bob].events("presence_diff").size(), diffs);
+}

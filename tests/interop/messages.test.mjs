@@ -140,3 +140,25 @@ test("the page and its scripts are served", async () => {
         404);
     assert.equal((await fetch(`${server.http}/api/messages`)).status, 405);
 });
+
+// Found by a newcomer: an over-size body got no answer at all, and a
+// sender name the socket would refuse was accepted.
+test("an over-size body is 413; a name the socket refuses is 400",
+    async () => {
+        const big = await fetch(`${server.http}/api/messages`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ room: "lobby", name: "ann",
+                text: "x".repeat(2 * 1024 * 1024) }),
+        });
+        assert.equal(big.status, 413);
+
+        for (const name of ["a\u0001", "   "]) {
+            const r = await post_message(server,
+                { room: "lobby", name, text: "hi" });
+            assert.equal(r.status, 400, JSON.stringify(name));
+            const body = await r.json();
+            assert.ok(body.errors.some((e) => e.path === "/name"),
+                JSON.stringify(body));
+        }
+    });

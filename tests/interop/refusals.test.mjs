@@ -272,3 +272,33 @@ test("joining a topic again on one socket replaces the first instance",
         await eventually("twice is gone",
             () => metas_of(presence, "user:twice").length === 0);
     });
+
+// Found by a newcomer: a misspelt presence field was accepted silently
+// and broadcast as a new version of an unchanged record.
+test("an unknown presence field is refused by name", async () => {
+    const socket = await socket_of("yara");
+    const { channel } = await join(socket, "chat.strict.messages");
+    const reply = await push(channel, "presence", { typng: true });
+    assert.equal(reply.status, "error");
+    assert.equal(reply.response.reason, "invalid presence");
+    assert.equal(reply.response.errors[0].path, "/typng");
+});
+
+// Found by a newcomer: a frame over the server's limit closed the socket
+// (1009) instead of getting the documented error reply.
+test("a frame over the server's limit is answered, the socket stays",
+    async () => {
+        const raw = await raw_connect(server, "name=zed&vsn=2.0.0");
+        const big = "x".repeat(100 * 1024);
+        raw.send([null, "7", "phoenix", "heartbeat", { big }]);
+        await eventually("the reply", () => raw.frames.some(
+            (f) => f[1] === "7" && f[3] === "phx_reply"));
+        const reply = raw.frames.find((f) => f[1] === "7");
+        assert.equal(reply[4].status, "error");
+        assert.equal(reply[4].response.reason, "frame is too large");
+
+        raw.send([null, "8", "phoenix", "heartbeat", {}]);
+        await eventually("the next heartbeat's reply", () => raw.frames.some(
+            (f) => f[1] === "8" && f[4].status === "ok"));
+        raw.ws.close(1000);
+    });

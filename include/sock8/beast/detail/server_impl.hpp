@@ -271,6 +271,15 @@ private:
     {
         if (finished_)
             return;
+        if (ec == bhttp::error::body_limit) {
+            // Answer rather than drop: the client learns why. The parser
+            // stops inside the header, so the request is not kept.
+            req_ = {};
+            req_.version(11);
+            parser_.reset();
+            refuse(413, "request body too large\n");
+            return;
+        }
         if (ec) {
             finish();
             return;
@@ -361,12 +370,16 @@ private:
             [self = this->shared_from_this()](error_code ec, std::size_t) {
                 if (self->finished_)
                     return;
-                if (ec || !self->res_.keep_alive()) {
+                if (ec) {
+                    self->finish();
+                    return;
+                }
+                if (!self->res_.keep_alive()) {
                     error_code ignored;
                     boost::beast::get_lowest_layer(self->ws_)
                         .socket()
                         .shutdown(tcp::socket::shutdown_send, ignored);
-                    self->finish();
+                    self->drain_then_finish();
                     return;
                 }
                 self->read_request();
@@ -550,6 +563,27 @@ private:
                         [self = this->shared_from_this()](error_code) {
                             self->finish();
                         });
+    }
+
+    // A refused request may still be arriving (a body over the limit):
+    // closing now would reset the connection and lose the response. Read
+    // and drop what comes until the peer closes, for a bounded time.
+    void drain_then_finish()
+    {
+        if (finished_)
+            return;
+        boost::beast::get_lowest_layer(ws_).expires_after(
+            server_->options().close_timeout);
+        buffer_.clear();
+        ws_.next_layer().async_read_some(
+            buffer_.prepare(16 * 1024),
+            [self = this->shared_from_this()](error_code ec, std::size_t) {
+                if (ec) {
+                    self->finish();
+                    return;
+                }
+                self->drain_then_finish();
+            });
     }
 
     void finish()
