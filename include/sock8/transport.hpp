@@ -15,6 +15,8 @@
 // that connection with this code). docs/transports.md shows how to write
 // one; sock8/in_process.hpp and sock8/beast/ are the two that ship.
 
+#include <sock8/detail/url.hpp>
+
 #include <boost/system/result.hpp>
 
 #include <chrono>
@@ -86,19 +88,13 @@ struct connect_request
     /** The value of the first query parameter named @p name, or empty. */
     std::string_view query_value(std::string_view name) const noexcept
     {
-        for (auto const& [k, v] : query)
-            if (k == name)
-                return v;
-        return {};
+        return detail::find_value(query, name);
     }
 
     /** The value of the first header named @p name (lower case), or empty. */
     std::string_view header(std::string_view name) const noexcept
     {
-        for (auto const& [k, v] : headers)
-            if (k == name)
-                return v;
-        return {};
+        return detail::find_value(headers, name);
     }
 };
 

@@ -10,6 +10,8 @@
 // application can serve a page or a small JSON API on the same port
 // without writing Beast code.
 
+#include <sock8/detail/url.hpp>
+
 #include <functional>
 #include <optional>
 #include <string>
@@ -37,19 +39,13 @@ struct http_request
     /** The value of the first query parameter named @p name, or empty. */
     std::string_view query_value(std::string_view name) const noexcept
     {
-        for (auto const& [k, v] : query)
-            if (k == name)
-                return v;
-        return {};
+        return ::sock8::detail::find_value(query, name);
     }
 
     /** The value of the first header named @p name (lower case), or empty. */
     std::string_view header(std::string_view name) const noexcept
     {
-        for (auto const& [k, v] : headers)
-            if (k == name)
-                return v;
-        return {};
+        return ::sock8::detail::find_value(headers, name);
     }
 };
 

@@ -21,6 +21,17 @@ namespace sock8::detail {
 
 using string_pairs = std::vector<std::pair<std::string, std::string>>;
 
+// The value of the first pair named `name`, or empty: the lookup behind
+// query_value() and header() of requests.
+inline std::string_view find_value(string_pairs const& pairs,
+                                   std::string_view name) noexcept
+{
+    for (auto const& [k, v] : pairs)
+        if (k == name)
+            return v;
+    return {};
+}
+
 inline int hex_value(char c) noexcept
 {
     if (c >= '0' && c <= '9')
