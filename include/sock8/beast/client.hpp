@@ -11,6 +11,7 @@
 // backoff whenever it drops.
 
 #include <sock8/beast/detail/client_impl.hpp>
+#include <sock8/beast/detail/initiate_stop.hpp>
 #include <sock8/transport.hpp>
 
 #include <boost/asio/async_result.hpp>
@@ -95,16 +96,8 @@ public:
     template <class CompletionToken>
     auto async_stop(CompletionToken&& token)
     {
-        return boost::asio::async_initiate<CompletionToken, void()>(
-            [impl = impl_](auto handler) {
-                using handler_type = std::decay_t<decltype(handler)>;
-                auto h = std::make_shared<handler_type>(std::move(handler));
-                auto strand = impl->strand();
-                impl->stop([h, strand] {
-                    boost::asio::post(strand, std::move(*h));
-                });
-            },
-            token);
+        return detail::initiate_stop(impl_,
+                                     std::forward<CompletionToken>(token));
     }
 
 private:

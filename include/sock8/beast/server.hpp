@@ -10,6 +10,7 @@
 // upgrades `<mount>/websocket` to a WebSocket and feeds a sock8 server
 // core, answers other requests through an optional plain HTTP handler.
 
+#include <sock8/beast/detail/initiate_stop.hpp>
 #include <sock8/beast/detail/server_impl.hpp>
 #include <sock8/beast/http.hpp>
 #include <sock8/transport.hpp>
@@ -114,16 +115,8 @@ public:
     template <class CompletionToken>
     auto async_stop(CompletionToken&& token)
     {
-        return boost::asio::async_initiate<CompletionToken, void()>(
-            [impl = impl_](auto handler) {
-                using handler_type = std::decay_t<decltype(handler)>;
-                auto h = std::make_shared<handler_type>(std::move(handler));
-                auto strand = impl->strand();
-                impl->stop([h, strand] {
-                    boost::asio::post(strand, std::move(*h));
-                });
-            },
-            token);
+        return detail::initiate_stop(impl_,
+                                     std::forward<CompletionToken>(token));
     }
 
 private:
